@@ -1,0 +1,122 @@
+"""Command line: ``python -m core {train,show,script} CONFIG.yaml``.
+
+    python -m core train CONFIG.yaml [--output DIR] [--set section.field=value ...]
+    python -m core show  CONFIG.yaml [--set ...]      # the fully resolved config
+    python -m core script CONFIG.yaml [--set ...]     # a standalone train.py
+
+A bad config, bad data or a failed run exits non-zero with a one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m core", description="Fine-Tune Studio, headless.")
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, help_ in (("train", "run a fine-tuning job and write its run folder"),
+                        ("show", "print the fully resolved config as YAML"),
+                        ("script", "print a standalone Python training script for the config")):
+        sp = sub.add_parser(name, help=help_)
+        sp.add_argument("config", nargs="?", help="YAML config or preset (omit for the defaults)")
+        sp.add_argument("--set", dest="sets", action="append", default=[], metavar="SECTION.FIELD=VALUE",
+                        help="override one field; repeatable")
+        if name == "train":
+            sp.add_argument("--output", help="run folder to write (default: workspace/runs/<generated name>)")
+            sp.add_argument("--resume", action="store_true", help="resume the run in --output from its last checkpoint")
+            sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+def _fail(msg: str) -> int:
+    print(f"error: {msg}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .config import ConfigError, load_config
+
+    try:
+        cfg = load_config(args.config, args.sets)
+    except (ConfigError, OSError) as exc:
+        return _fail(str(exc))
+    if args.command == "show":
+        print(cfg.to_yaml(), end="")
+        return 0
+    if args.command == "script":
+        from .codegen import render_script
+
+        print(render_script(cfg), end="")
+        return 0
+    return _train(cfg, args)
+
+
+def _is_main_process() -> bool:
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def _train(cfg, args) -> int:
+    from .training import Job
+
+    try:
+        if args.resume:
+            if not args.output:
+                return _fail("--resume needs --output RUN_FOLDER")
+            job = Job.resume(Path(args.output))
+        else:
+            out = Path(args.output).resolve() if args.output else None
+            if out is not None:
+                if out.exists() and any(out.iterdir()):
+                    return _fail(f"output folder {out} is not empty (use --resume to continue a run there)")
+                out.mkdir(parents=True, exist_ok=True)
+            job = Job(cfg, run_dir=out)
+    except (ValueError, OSError) as exc:
+        return _fail(str(exc))
+    print(f"run folder: {job.run_dir}", file=sys.stderr)
+    job.start()
+    try:
+        _progress(job, quiet=args.quiet)
+    except KeyboardInterrupt:
+        print("\nstopping at the next step (a checkpoint is saved)...", file=sys.stderr)
+        job.stop()
+        job.wait()
+    s = job.summary
+    if job.status == "finished":
+        base, final = s.get("baseline", {}), s.get("final", {})
+        key = "eval_accuracy" if cfg.model.task == "sequence-classification" else "eval_loss"
+        print(f"finished: {key} {base.get(key, float('nan')):.4f} -> {final.get(key, float('nan')):.4f} "
+              f"in {s.get('runtime_s', 0):.0f}s; {job.run_dir}")
+        return 0
+    return _fail(f"run {job.status}: {job.message}")
+
+
+def _progress(job, quiet: bool) -> None:
+    last = -1
+    while not job.wait(timeout=0.5):
+        if quiet:
+            continue
+        p = job.progress
+        step, total = p.get("step", 0), p.get("max_steps", 0) or 0
+        if total and step != last:
+            last = step
+            width = 30
+            done = int(width * step / total)
+            loss = next((e["loss"] for e in reversed(job.events) if "loss" in e), None)
+            eta = p.get("eta_s")
+            sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {step}/{total}"
+                             + (f" loss {loss:.4f}" if loss is not None else "")
+                             + (f" eta {eta:.0f}s" if eta is not None else "") + "   ")
+            sys.stderr.flush()
+    if not quiet:
+        sys.stderr.write("\n")
+
+
+if __name__ == "__main__":
+    t = time.time()
+    sys.exit(main())

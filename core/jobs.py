@@ -1,0 +1,143 @@
+"""The job queue: one training job at a time per process, first in first out.
+
+The queue is a process-wide resource (the machine has one trainer's worth of compute);
+user state is not kept here, only jobs tagged with the ``owner`` (a browser session id or
+"local") that submitted them. Rules:
+
+* An owner with a queued or running job who submits again gets that same job back: a
+  second click on Start never starts a second job.
+* With ``allow_queue=False`` (local mode) a submit while another owner's job runs raises
+  :class:`BusyError`; with ``allow_queue=True`` (shared mode) it waits its turn, and
+  :meth:`JobQueue.position` says where it stands.
+* Nothing here tells one owner about another's job beyond "busy" and a queue position.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from pathlib import Path
+
+from .config import RunConfig
+from .training import Job
+
+
+class BusyError(RuntimeError):
+    """Another session's job is using the trainer."""
+
+
+class JobQueue:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: deque[Job] = deque()
+        self._current: Job | None = None
+        self._wake = threading.Condition(self._lock)
+        self._worker: threading.Thread | None = None
+        self._jobs: dict[str, Job] = {}
+
+    # ---- submitting --------------------------------------------------------------
+    def submit(self, cfg: RunConfig, owner: str, allow_queue: bool = False, run_dir: Path | None = None,
+               resume_dir: Path | None = None) -> Job:
+        with self._lock:
+            mine = self._active_for_locked(owner)
+            if mine is not None:
+                return mine
+            if not allow_queue and (self._current is not None or self._pending):
+                raise BusyError("the trainer is busy with another run; try again when it finishes")
+            job = Job.resume(resume_dir, owner=owner) if resume_dir else Job(cfg, run_dir=run_dir, owner=owner)
+            self._jobs[job.name] = job
+            self._pending.append(job)
+            self._ensure_worker()
+            self._wake.notify_all()
+            return job
+
+    def _ensure_worker(self) -> None:
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._loop, name="job-queue", daemon=True)
+            self._worker.start()
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                while not self._pending:
+                    if not self._wake.wait(timeout=30):
+                        if not self._pending:
+                            self._worker = None
+                            return
+                job = self._pending.popleft()
+                self._current = job
+            try:
+                job.run()
+            finally:
+                with self._lock:
+                    self._current = None
+
+    # ---- queries -----------------------------------------------------------------
+    def _active_for_locked(self, owner: str) -> Job | None:
+        if self._current is not None and self._current.owner == owner:
+            return self._current
+        return next((j for j in self._pending if j.owner == owner), None)
+
+    def active_for(self, owner: str) -> Job | None:
+        with self._lock:
+            return self._active_for_locked(owner)
+
+    def latest_for(self, owner: str) -> Job | None:
+        """The owner's running/queued job, else the most recent one it submitted."""
+        with self._lock:
+            active = self._active_for_locked(owner)
+            if active is not None:
+                return active
+            mine = [j for j in self._jobs.values() if j.owner == owner]
+            return mine[-1] if mine else None
+
+    def get(self, name: str, owner: str | None = None) -> Job | None:
+        job = self._jobs.get(name)
+        if job is not None and owner is not None and job.owner != owner:
+            return None
+        return job
+
+    def position(self, job: Job) -> int:
+        """0 = running now, n = n-th in line, -1 = not in the queue."""
+        with self._lock:
+            if self._current is job:
+                return 0
+            for i, j in enumerate(self._pending, start=1):
+                if j is job:
+                    return i
+            return -1
+
+    def busy(self) -> bool:
+        with self._lock:
+            return self._current is not None or bool(self._pending)
+
+    def queue_length(self) -> int:
+        with self._lock:
+            return len(self._pending) + (1 if self._current is not None else 0)
+
+    def live_names(self) -> set[str]:
+        with self._lock:
+            return {j.name for j in self._pending} | ({self._current.name} if self._current else set())
+
+    def cancel(self, job: Job) -> None:
+        """Stop a running job at the next step, or take a waiting one out of the line."""
+        with self._lock:
+            if job in self._pending:
+                self._pending.remove(job)
+                job._stop.set()
+                job._finish("stopped", "cancelled while waiting in the queue")
+                return
+        job.stop()
+
+
+_DEFAULT: JobQueue | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_queue() -> JobQueue:
+    """The process-wide queue (one trainer per process)."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = JobQueue()
+        return _DEFAULT

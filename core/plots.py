@@ -1,0 +1,142 @@
+"""Matplotlib figures the UI and the model card show (no gradio here).
+
+Every function returns a ``Figure``; callers close it. The Agg backend is selected so
+figures render without a display, and MPLCONFIGDIR defaults into the workspace cache.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def _plt():
+    if "MPLCONFIGDIR" not in os.environ:
+        from .paths import cache_dir
+
+        os.environ["MPLCONFIGDIR"] = str(cache_dir() / "matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def loss_figure(runs: list[tuple[str, list[dict[str, Any]]]], metric: str | None = None) -> Any:
+    """Training and evaluation loss against step, one colour per run; the eval metric
+    (accuracy for classification) on a second axis when present."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    ax2 = None
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (name, events) in enumerate(runs):
+        c = colours[i % len(colours)]
+        label = "" if len(runs) == 1 else f"{name}: "
+        tr = [(e["step"], e["loss"]) for e in events if e.get("type") == "train" and "loss" in e]
+        ev = [(e["step"], e["eval_loss"]) for e in events if e.get("type") == "eval" and "eval_loss" in e]
+        if tr:
+            ax.plot(*zip(*tr), color=c, lw=1.6, label=f"{label}train loss")
+        if ev:
+            ax.plot(*zip(*ev), color=c, lw=1.2, ls="--", marker="o", ms=4, label=f"{label}eval loss")
+        m = metric or "eval_accuracy"
+        mv = [(e["step"], e[m]) for e in events if e.get("type") == "eval" and e.get(m) is not None]
+        if mv:
+            ax2 = ax2 or ax.twinx()
+            ax2.plot(*zip(*mv), color=c, lw=1.0, ls=":", marker="s", ms=4, label=f"{label}{m[5:]}")
+            ax2.set_ylabel(m[5:])
+            ax2.set_ylim(0, 1.02)
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel("loss")
+    ax.grid(alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    if ax2 is not None:
+        h2, l2 = ax2.get_legend_handles_labels()
+        handles, labels = handles + h2, labels + l2
+    if handles:
+        ax.legend(handles, labels, fontsize=8, loc="upper right")
+    else:
+        ax.text(0.5, 0.5, "no points yet: the curve appears after the first logged steps",
+                ha="center", va="center", transform=ax.transAxes, color="grey")
+    fig.tight_layout()
+    return fig
+
+
+def histogram_figure(stats: dict[str, Any]) -> Any:
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.5, 3.0))
+    if stats.get("count"):
+        edges, counts = stats["hist_edges"], stats["hist_counts"]
+        ax.bar(edges[:-1], counts, width=[b - a for a, b in zip(edges[:-1], edges[1:])], align="edge",
+               color="#6c8ebf", edgecolor="white")
+        ax.axvline(stats["max_length"], color="#d62728", ls="--",
+                   label=f"max_length {stats['max_length']} ({stats['share_truncated']:.1%} truncated)")
+        ax.legend(fontsize=8)
+    ax.set_xlabel("tokens per example")
+    ax.set_ylabel("examples")
+    fig.tight_layout()
+    return fig
+
+
+def padding_figure(rows: list[dict[str, Any]]) -> Any:
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.5, 3.0))
+    names = [r["strategy"] for r in rows]
+    real = [r["real_tokens"] for r in rows]
+    pad = [r["pad_tokens"] for r in rows]
+    ax.barh(names, real, color="#4c9a2a", label="real tokens")
+    ax.barh(names, pad, left=real, color="#d9d9d9", label="padding")
+    for i, r in enumerate(rows):
+        ax.text(r["total_tokens"], i, f"  {r['pad_fraction']:.0%} pad", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("tokens processed per epoch")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.margins(x=0.15)
+    fig.tight_layout()
+    return fig
+
+
+def grid_figure(grid: list[list[int]], title: str = "") -> Any:
+    """One batch as a picture: green = real token, grey = padding."""
+    import numpy as np
+
+    plt = _plt()
+    width = max((len(r) for r in grid), default=1)
+    arr = np.full((max(len(grid), 1), width), np.nan)
+    for i, row in enumerate(grid):
+        arr[i, : len(row)] = row
+    fig, ax = plt.subplots(figsize=(7.0, max(1.2, 0.28 * len(grid) + 0.8)))
+    from matplotlib.colors import ListedColormap
+
+    ax.imshow(arr, aspect="auto", cmap=ListedColormap(["#d9d9d9", "#4c9a2a"]), vmin=0, vmax=1,
+              interpolation="nearest")
+    ax.set_xlabel("token position")
+    ax.set_ylabel("example in batch")
+    if title:
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def label_figure(counts: dict[str, int]) -> Any:
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.0, 2.4))
+    ax.bar(list(map(str, counts)), list(counts.values()), color="#6c8ebf")
+    ax.set_ylabel("rows")
+    fig.tight_layout()
+    return fig
+
+
+def metrics_bar_figure(before: dict[str, float], after: dict[str, float], keys: list[str]) -> Any:
+    import numpy as np
+
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.0, 2.6))
+    x = np.arange(len(keys))
+    ax.bar(x - 0.2, [before.get(k, 0) or 0 for k in keys], 0.4, label="base", color="#bbbbbb")
+    ax.bar(x + 0.2, [after.get(k, 0) or 0 for k in keys], 0.4, label="fine-tuned", color="#4c9a2a")
+    ax.set_xticks(x, [k.replace("eval_", "") for k in keys])
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

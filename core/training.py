@@ -1,0 +1,483 @@
+"""The training job: setup -> baseline -> train -> final -> cleanup.
+
+A :class:`Job` runs ``transformers.Trainer`` (in a background thread via :meth:`Job.start`
+or in the caller's thread via :meth:`Job.run`). A callback appends every log and
+evaluation event to memory and to ``metrics.jsonl``; nothing else happens per step except
+noting the step number and time and checking the stop flag. The CLI and the UI start the
+very same job.
+
+* Stop is cooperative: at the next step end a checkpoint is saved and training ends with
+  status ``stopped``; :meth:`Job.resume` continues from the last checkpoint at the same
+  global step, optimizer state and learning-rate schedule.
+* The base model is evaluated on the validation split before training (``baseline``) and
+  again at the end (``final``); both land in ``summary.json``.
+* Failures never escape: out-of-memory, NaN loss, a full disk or a bad input end the run
+  as ``failed`` with a message that says what to do, and earlier checkpoints stay.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import os
+import shutil
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+from .config import ConfigError, RunConfig
+from .runs import last_checkpoint, new_run_dir, read_events, read_summary, write_json
+
+TROUBLESHOOTING = {
+    "oom": ("Out of memory. Try, in this order: a smaller per_device_train_batch_size with "
+            "gradient_accumulation_steps to keep the effective batch; gradient_checkpointing; a shorter "
+            "data.max_length; LoRA or QLoRA instead of full fine-tuning."),
+    "nan": ("The loss became NaN or infinite. Usual causes: a learning rate that is too high (try 10x "
+            "lower, or more warmup), or fp16 overflow (use bf16 or fp32)."),
+    "disk": "Writing to disk failed ({err}). Free some space; earlier checkpoints were kept.",
+}
+
+
+class StopTraining(Exception):
+    pass
+
+
+def set_threads(cfg: RunConfig) -> None:
+    """One PyTorch thread per physical core unless the config says otherwise; on small
+    machines oversubscription costs more than it gives."""
+    import torch
+
+    n = cfg.train.torch_threads
+    if not n:
+        try:
+            import psutil
+            n = psutil.cpu_count(logical=False) or os.cpu_count() or 1
+        except Exception:  # pragma: no cover
+            n = os.cpu_count() or 1
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+
+
+def training_arguments(cfg: RunConfig, output_dir: str, precision: str, use_cpu: bool) -> Any:
+    """TrainingArguments from a RunConfig (also what the exported script writes out)."""
+    from transformers import TrainingArguments
+
+    from .tokenizing import effective_padding
+
+    t = cfg.train
+    is_cls = cfg.model.task == "sequence-classification"
+    metric = t.metric_for_best_model
+    if not metric.startswith("eval_"):
+        metric = "eval_" + metric
+    return TrainingArguments(
+        output_dir=output_dir,
+        learning_rate=t.learning_rate,
+        num_train_epochs=t.num_train_epochs,
+        max_steps=t.max_steps,
+        per_device_train_batch_size=t.per_device_train_batch_size,
+        per_device_eval_batch_size=t.per_device_eval_batch_size,
+        gradient_accumulation_steps=t.gradient_accumulation_steps,
+        gradient_checkpointing=t.gradient_checkpointing,
+        warmup_steps=t.warmup_ratio,  # a float below 1 is a fraction of the total steps
+        weight_decay=t.weight_decay,
+        lr_scheduler_type=t.lr_scheduler_type,
+        max_grad_norm=t.max_grad_norm,
+        eval_strategy=t.eval_strategy,
+        eval_steps=t.eval_steps,
+        save_strategy=t.save_strategy,
+        save_steps=t.save_steps,
+        save_total_limit=t.save_total_limit or None,
+        load_best_model_at_end=t.load_best_model_at_end,
+        metric_for_best_model=metric,
+        greater_is_better=not metric.endswith("loss"),
+        logging_steps=t.logging_steps,
+        logging_first_step=True,
+        seed=t.seed,
+        bf16=precision == "bf16",
+        fp16=precision == "fp16",
+        use_cpu=use_cpu,
+        train_sampling_strategy="group_by_length" if effective_padding(cfg) == "group_by_length" else "random",
+        include_num_input_tokens_seen="non_padding",
+        report_to="none",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        label_names=["labels"],
+        save_only_model=False,
+        remove_unused_columns=True,
+        **({} if is_cls else {"prediction_loss_only": True}),
+    )
+
+
+class _Recorder:
+    """Trainer callback: records events, tracks progress, honours the stop flag."""
+
+    def __new__(cls, job: "Job"):
+        from transformers import TrainerCallback
+
+        class Callback(TrainerCallback):
+            def on_train_begin(self, args, state, control, **kw):
+                job._on_train_begin(state)
+
+            def on_step_end(self, args, state, control, **kw):
+                job.progress["step"] = state.global_step
+                job.progress["epoch"] = state.epoch
+                job.progress["last_step_time"] = time.time()
+                if job._stop.is_set():
+                    control.should_save = True
+                    control.should_training_stop = True
+                return control
+
+            def on_log(self, args, state, control, logs=None, **kw):
+                job._record(state, logs or {})
+                loss = (logs or {}).get("loss")
+                if loss is not None and not math.isfinite(loss):
+                    job._nan = True
+                    control.should_training_stop = True
+                return control
+
+        return Callback()
+
+
+class Job:
+    """One fine-tuning run and its run folder."""
+
+    def __init__(self, cfg: RunConfig, run_dir: Path | None = None, owner: str = "local",
+                 resume: bool = False):
+        self.cfg = cfg
+        self.owner = owner
+        self.resume_requested = resume
+        self.run_dir = Path(run_dir) if run_dir else new_run_dir(cfg)
+        self.name = self.run_dir.name
+        self.status = "queued"
+        self.message = ""
+        self.events: list[dict[str, Any]] = read_events(self.run_dir) if resume else []
+        self.progress: dict[str, Any] = {"step": 0, "max_steps": 0, "epoch": 0.0, "started": None,
+                                         "tokens_per_second": None, "eta_s": None, "elapsed_s": 0.0}
+        self.summary: dict[str, Any] = read_summary(self.run_dir) if resume else {}
+        self.info: Any = None
+        self.data_report: list[str] = []
+        self._stop = threading.Event()
+        self._nan = False
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._t0 = 0.0
+        self._step0 = 0
+        self._tokens0 = 0
+        self._metrics_fh: Any = None
+        self.on_finish: list[Callable[["Job"], None]] = []
+        if not resume:
+            cfg.save(self.run_dir / "config.yaml")
+            self.summary = {"name": self.name, "status": "queued", "owner": owner,
+                            "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "task": cfg.model.task,
+                            "model": cfg.model.name_or_path, "method": cfg.adapter.method,
+                            "dataset": cfg.data.hub_dataset or Path(cfg.data.path).name,
+                            "baseline": {}, "final": {}, "pid": os.getpid()}
+            self._write_summary()
+
+    # ---- public API --------------------------------------------------------------
+    @classmethod
+    def resume(cls, run_dir: Path, owner: str = "local") -> "Job":
+        from .runs import load_run_config
+
+        run_dir = Path(run_dir)
+        if last_checkpoint(run_dir) is None:
+            raise ConfigError(f"run {run_dir.name} has no checkpoint to resume from")
+        return cls(load_run_config(run_dir), run_dir=run_dir, owner=owner, resume=True)
+
+    def start(self) -> "Job":
+        """Run in a background daemon thread; returns at once."""
+        self._thread = threading.Thread(target=self.run, name=f"train-{self.name}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Ask the job to stop at the next step (a checkpoint is saved first)."""
+        if self.status in ("queued", "running"):
+            self._stop.set()
+            if self.status == "running":
+                self.status = "stopping"
+                self.summary["status"] = "stopping"
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+            return not self._thread.is_alive()
+        return self.status not in ("queued", "running", "stopping")
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("stopped", "finished", "failed")
+
+    def snapshot(self, since: int = 0) -> dict[str, Any]:
+        """A cheap copy of the state for the UI's poller."""
+        p = dict(self.progress)
+        if p.get("started"):
+            end = self.summary.get("ended_ts") or time.time()
+            p["elapsed_s"] = end - p["started"]
+        return {"name": self.name, "status": self.status, "message": self.message, "progress": p,
+                "events": self.events[since:], "n_events": len(self.events),
+                "baseline": self.summary.get("baseline", {}), "final": self.summary.get("final", {})}
+
+    # ---- lifecycle ---------------------------------------------------------------
+    def run(self) -> "Job":
+        """setup -> baseline -> train -> final -> cleanup; never raises."""
+        if self._stop.is_set():
+            self._finish("stopped", "stopped before it started")
+            return self
+        self.status = "running"
+        self.summary.update(status="running", pid=os.getpid(), message="")
+        self.summary.setdefault("started", time.strftime("%Y-%m-%dT%H:%M:%S"))
+        self._write_summary()
+        trainer = None
+        try:
+            trainer = self._setup()
+            if not self.resume_requested or not self.summary.get("baseline"):
+                self._baseline(trainer)
+            self._train(trainer)
+            if self._nan:
+                self._finish("failed", TROUBLESHOOTING["nan"])
+            elif self._stop.is_set():
+                self._finish("stopped", f"stopped at step {self.progress['step']}; resume continues from "
+                                        "the saved checkpoint")
+            else:
+                self._final(trainer)
+                self._finish("finished", "")
+        except BaseException as exc:  # noqa: BLE001 - the job must always end with a status
+            self._finish("failed", failure_message(exc))
+            if not isinstance(exc, (ConfigError, ValueError, MemoryError, OSError)):
+                (self.run_dir / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
+        finally:
+            del trainer
+            self._release()
+        return self
+
+    def _setup(self) -> Any:
+        from transformers import Trainer, set_seed
+
+        from . import data as data_mod
+        from . import models, tokenizing
+        from .evaluation import make_compute_metrics
+
+        cfg = self.cfg
+        set_threads(cfg)
+        hw = models.hardware()
+        precision = models.resolve_precision(cfg.train.precision, hw)
+        set_seed(cfg.train.seed)
+        tok = models.load_tokenizer(cfg)
+        prepared = data_mod.prepare(cfg, tok)
+        self.data_report = prepared.report.lines()
+        self.label_names = prepared.label_names
+        train_tok = tokenizing.encode_dataset(prepared.train, tok, cfg)
+        val_tok = tokenizing.encode_dataset(prepared.validation, tok, cfg)
+        set_seed(cfg.train.seed)  # the same head initialisation whatever happened above
+        model, info = models.load_model(cfg, prepared.label_names, tok)
+        self.info = info
+        if tokenizing.effective_padding(cfg) == "packing":
+            model.config.use_cache = False  # packed rows: attention must not cross sequences
+        args = training_arguments(cfg, str(self.run_dir / "checkpoints"), precision, use_cpu=not hw["cuda"])
+        is_cls = cfg.model.task == "sequence-classification"
+        trainer = Trainer(model=model, args=args, train_dataset=train_tok, eval_dataset=val_tok,
+                          processing_class=tok, data_collator=tokenizing.make_collator(tok, cfg),
+                          compute_metrics=make_compute_metrics(len(prepared.label_names)) if is_cls else None,
+                          callbacks=[_Recorder(self)])
+        from transformers.trainer_callback import PrinterCallback
+
+        trainer.remove_callback(PrinterCallback)  # our recorder replaces its stdout dump
+        if cfg.train.early_stopping_patience:
+            from transformers import EarlyStoppingCallback
+
+            trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=cfg.train.early_stopping_patience))
+        self.summary.update(trainable_params=info.trainable_params, total_params=info.total_params,
+                            precision=precision, device=hw["name"], data=self.data_report,
+                            n_train=len(train_tok), n_validation=len(val_tok),
+                            labels=prepared.label_names, template=prepared.template)
+        self._write_summary()
+        return trainer
+
+    def _baseline(self, trainer: Any) -> None:
+        metrics = self._evaluate(trainer)
+        self.summary["baseline"] = metrics
+        self._append_event({"type": "eval", "step": 0, "epoch": 0.0, "baseline": True, **metrics})
+        self._write_summary()
+
+    def _evaluate(self, trainer: Any) -> dict[str, float]:
+        from .evaluation import perplexity
+
+        metrics = {k: v for k, v in trainer.evaluate().items()
+                   if k.startswith("eval_") and not k.endswith(("_runtime", "_per_second"))
+                   and k not in ("eval_num_input_tokens_seen", "eval_model_preparation_time")}
+        if self.cfg.model.task == "causal-lm" and "eval_loss" in metrics:
+            metrics["eval_perplexity"] = perplexity(metrics["eval_loss"])
+        return metrics
+
+    def _train(self, trainer: Any) -> None:
+        ckpt = last_checkpoint(self.run_dir) if self.resume_requested else None
+        if ckpt is not None:
+            step = int(ckpt.name.split("-")[-1])
+            self.events = [e for e in self.events if e.get("step", 0) <= step]
+            self._rewrite_events()
+        self._metrics_fh = open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8")
+        t0 = time.time()
+        out = trainer.train(resume_from_checkpoint=str(ckpt) if ckpt else None)
+        self.summary["train_runtime_s"] = round(time.time() - t0, 3)
+        self.summary["train_loss"] = out.training_loss
+        self.summary["steps"] = trainer.state.global_step
+        self.summary["max_steps"] = trainer.state.max_steps
+        tokens = trainer.state.num_input_tokens_seen - self._tokens0
+        self.summary["tokens_per_second"] = round(tokens / max(time.time() - t0, 1e-9), 2)
+        self.trainer_model = trainer.model
+
+    def _final(self, trainer: Any) -> None:
+        metrics = self._evaluate(trainer)
+        self.summary["final"] = metrics
+        self._append_event({"type": "eval", "step": trainer.state.global_step, "epoch": trainer.state.epoch,
+                            "final": True, **metrics})
+        final = self.run_dir / "final"
+        tmp = self.run_dir / ".final.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        trainer.model.save_pretrained(tmp, safe_serialization=True)
+        trainer.processing_class.save_pretrained(tmp)
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(tmp, final)
+        self.summary["final_dir"] = str(final)
+        self._plot_curve()
+
+    def _plot_curve(self) -> None:
+        try:
+            from .plots import loss_figure
+
+            fig = loss_figure([(self.name, self.events)])
+            fig.savefig(self.run_dir / "loss_curve.png", dpi=90)
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+        except Exception:  # a missing picture must not fail a finished run
+            pass
+
+    def _finish(self, status: str, message: str) -> None:
+        self.status = status
+        self.message = message
+        ckpt = last_checkpoint(self.run_dir)
+        self.summary.update(status=status, message=message, ended=time.strftime("%Y-%m-%dT%H:%M:%S"),
+                            ended_ts=time.time(), steps=self.progress.get("step", self.summary.get("steps", 0)),
+                            checkpoint=str(ckpt) if ckpt else None, peak_memory_mb=peak_memory_mb())
+        if self.progress.get("started"):
+            self.summary["runtime_s"] = round(time.time() - self.progress["started"], 3)
+        try:
+            self._write_summary()
+        except OSError:
+            pass
+        for fn in self.on_finish:
+            try:
+                fn(self)
+            except Exception:
+                pass
+
+    def _release(self) -> None:
+        if self._metrics_fh is not None:
+            try:
+                self._metrics_fh.close()
+            except OSError:
+                pass
+            self._metrics_fh = None
+        gc.collect()
+        try:
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+        except Exception:  # pragma: no cover
+            pass
+
+    # ---- events ------------------------------------------------------------------
+    def _on_train_begin(self, state: Any) -> None:
+        now = time.time()
+        self.progress.update(max_steps=state.max_steps, started=self.progress.get("started") or now)
+        self._t0 = now
+        self._step0 = state.global_step
+        self._tokens0 = state.num_input_tokens_seen
+        self._last_log = (now, state.num_input_tokens_seen)
+
+    def _record(self, state: Any, logs: dict[str, Any]) -> None:
+        now = time.time()
+        ev: dict[str, Any] = {"type": "eval" if any(k.startswith("eval_") for k in logs) else "train",
+                              "step": state.global_step, "epoch": round(state.epoch or 0.0, 4),
+                              "time": round(now - (self.progress.get("started") or now), 3)}
+        for k, v in logs.items():
+            if isinstance(v, (int, float)) and not k.endswith(("_runtime", "_per_second", "_preparation_time")):
+                ev[k] = float(v) if isinstance(v, float) else v
+        if ev["type"] == "train" and "train_runtime" not in logs:
+            t_prev, tok_prev = self._last_log
+            if now > t_prev and state.num_input_tokens_seen > tok_prev:
+                ev["tokens_per_second"] = round((state.num_input_tokens_seen - tok_prev) / (now - t_prev), 2)
+                self.progress["tokens_per_second"] = ev["tokens_per_second"]
+            self._last_log = (now, state.num_input_tokens_seen)
+        elif ev["type"] == "eval" and self.cfg.model.task == "causal-lm" and "eval_loss" in ev:
+            from .evaluation import perplexity
+
+            ev["eval_perplexity"] = perplexity(ev["eval_loss"])
+        if "train_runtime" in logs:
+            ev["type"] = "summary"
+        steps_done = state.global_step - self._step0
+        if steps_done > 0:
+            per_step = (now - self._t0) / steps_done
+            ev["eta_s"] = round(per_step * (state.max_steps - state.global_step), 1)
+            self.progress["eta_s"] = ev["eta_s"]
+        self._append_event(ev)
+
+    def _append_event(self, ev: dict[str, Any]) -> None:
+        with self._lock:
+            self.events.append(ev)
+            fh = self._metrics_fh
+            if fh is None:
+                with open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8") as f:
+                    f.write(json.dumps(ev) + "\n")
+            else:
+                fh.write(json.dumps(ev) + "\n")
+                fh.flush()
+
+    def _rewrite_events(self) -> None:
+        with open(self.run_dir / "metrics.jsonl", "w", encoding="utf-8") as fh:
+            for ev in self.events:
+                fh.write(json.dumps(ev) + "\n")
+
+    def _write_summary(self) -> None:
+        write_json(self.run_dir / "summary.json", self.summary)
+
+
+def peak_memory_mb() -> float:
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            return round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    except Exception:  # pragma: no cover
+        pass
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def failure_message(exc: BaseException) -> str:
+    """A one-paragraph message for a failed run, with advice where there is some."""
+    name = type(exc).__name__
+    text = str(exc).splitlines()[0] if str(exc) else name
+    if isinstance(exc, MemoryError) or "OutOfMemory" in name or "out of memory" in text.lower():
+        return TROUBLESHOOTING["oom"]
+    if isinstance(exc, OSError) and getattr(exc, "errno", None) in (28, 122):  # ENOSPC, EDQUOT
+        return TROUBLESHOOTING["disk"].format(err=text)
+    if isinstance(exc, (ConfigError,)) or type(exc).__name__ in ("DataError", "ModelError", "PathError"):
+        return text
+    if isinstance(exc, OSError):
+        return TROUBLESHOOTING["disk"].format(err=text)
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    return f"{name}: {text}"
+
+
+def run_job(cfg: RunConfig, run_dir: Path | None = None) -> Job:
+    """Run one job to completion in this thread (the CLI's entry point)."""
+    return Job(cfg, run_dir=run_dir).run()
