@@ -47,6 +47,8 @@ def _f(default: Any, help: str, **kw: Any) -> Any:
 
 def _check(cond: bool, name: str, msg: str, value: Any) -> None:
     if not cond:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         raise ConfigError(f"{name} must be {msg}, got {value!r}")
 
 
@@ -186,7 +188,7 @@ class QuantConfig(_Section):
 @dataclass
 class TrainConfig(_Section):
     _section = "train"
-    learning_rate: float = _f(5e-4, "Peak step size. LoRA likes 1e-4..1e-3; full fine-tuning 1e-5..5e-5.")
+    learning_rate: float = _f(2e-3, "Peak step size. LoRA likes 5e-4..3e-3; full fine-tuning 1e-5..5e-5.")
     num_train_epochs: float = _f(3.0, "Passes over the training data.")
     max_steps: int = _f(-1, "Stop after this many optimizer steps (-1 = use num_train_epochs).")
     per_device_train_batch_size: int = _f(16, "Examples per training step per device.")
@@ -368,6 +370,12 @@ def _coerce(text: str, current: Any) -> Any:
     """Parse a --set value; strings stay strings even if they look like YAML numbers."""
     if isinstance(current, str):
         return text
+    if isinstance(current, (int, float)) and not isinstance(current, bool):
+        try:  # YAML 1.1 reads "5e-4" as a string; numbers are numbers here
+            num = float(text)
+            return int(num) if isinstance(current, int) and num.is_integer() and "." not in text else num
+        except ValueError:
+            pass
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError:

@@ -161,6 +161,7 @@ class Job:
         self.data_report: list[str] = []
         self._stop = threading.Event()
         self._nan = False
+        self._manual_eval = False
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._t0 = 0.0
@@ -306,7 +307,12 @@ class Job:
     def _evaluate(self, trainer: Any) -> dict[str, float]:
         from .evaluation import perplexity
 
-        metrics = {k: v for k, v in trainer.evaluate().items()
+        self._manual_eval = True
+        try:
+            raw = trainer.evaluate()
+        finally:
+            self._manual_eval = False
+        metrics = {k: v for k, v in raw.items()
                    if k.startswith("eval_") and not k.endswith(("_runtime", "_per_second"))
                    and k not in ("eval_num_input_tokens_seen", "eval_model_preparation_time")}
         if self.cfg.model.task == "causal-lm" and "eval_loss" in metrics:
@@ -402,14 +408,19 @@ class Job:
         self._last_log = (now, state.num_input_tokens_seen)
 
     def _record(self, state: Any, logs: dict[str, Any]) -> None:
+        if self._manual_eval:  # baseline/final evaluations are recorded by _baseline/_final
+            return
         now = time.time()
         ev: dict[str, Any] = {"type": "eval" if any(k.startswith("eval_") for k in logs) else "train",
                               "step": state.global_step, "epoch": round(state.epoch or 0.0, 4),
                               "time": round(now - (self.progress.get("started") or now), 3)}
         for k, v in logs.items():
-            if isinstance(v, (int, float)) and not k.endswith(("_runtime", "_per_second", "_preparation_time")):
+            if isinstance(v, (int, float)) and not k.endswith(("_runtime", "_per_second", "_preparation_time")) \
+                    and k != "train_tokens_per_second":
                 ev[k] = float(v) if isinstance(v, float) else v
-        if ev["type"] == "train" and "train_runtime" not in logs:
+        if "train_loss" in logs:  # the Trainer's end-of-training summary
+            ev["type"] = "summary"
+        if ev["type"] == "train":
             t_prev, tok_prev = self._last_log
             if now > t_prev and state.num_input_tokens_seen > tok_prev:
                 ev["tokens_per_second"] = round((state.num_input_tokens_seen - tok_prev) / (now - t_prev), 2)
@@ -419,8 +430,6 @@ class Job:
             from .evaluation import perplexity
 
             ev["eval_perplexity"] = perplexity(ev["eval_loss"])
-        if "train_runtime" in logs:
-            ev["type"] = "summary"
         steps_done = state.global_step - self._step0
         if steps_done > 0:
             per_step = (now - self._t0) / steps_done
