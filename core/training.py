@@ -150,6 +150,7 @@ class Job:
         self.owner = owner
         self.resume_requested = resume
         self.run_dir = Path(run_dir) if run_dir else new_run_dir(cfg)
+        self.run_dir.mkdir(parents=True, exist_ok=True)
         self.name = self.run_dir.name
         self.status = "queued"
         self.message = ""

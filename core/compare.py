@@ -1,0 +1,231 @@
+"""Base vs fine-tuned: the same inputs through both models, side by side.
+
+For adapter runs (LoRA/QLoRA) one copy of the base weights is loaded and the adapter is
+switched off and on (PEFT's ``disable_adapter``) instead of loading two models. For full
+fine-tuning and freezing, the fine-tuned model is loaded from the run folder and the base
+model is loaded once and kept in a small cache. The base model is built exactly as the
+training job built it (same seed, so the same random classification head), which makes
+"base" here equal to the run's ``baseline``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Iterator
+
+from .config import RunConfig
+from .runs import load_run_config, read_summary
+
+_BASE_CACHE: "OrderedDict[tuple, Any]" = OrderedDict()
+_BASE_LOCK = threading.Lock()
+
+
+class CompareError(ValueError):
+    """The run can't be compared (not finished, files missing); the message says why."""
+
+
+def _base_model(cfg: RunConfig, labels: list[str] | None, tok: Any) -> Any:
+    from transformers import set_seed
+
+    from .models import load_model
+
+    key = (cfg.model.name_or_path, cfg.model.task, tuple(labels or ()), cfg.train.seed, cfg.model.dtype)
+    with _BASE_LOCK:
+        if key in _BASE_CACHE:
+            _BASE_CACHE.move_to_end(key)
+            return _BASE_CACHE[key]
+    set_seed(cfg.train.seed)
+    model, _ = load_model(cfg.replace(adapter={"method": "full"}), labels, tok, apply=False)
+    model.eval()
+    with _BASE_LOCK:
+        _BASE_CACHE[key] = model
+        while len(_BASE_CACHE) > 2:
+            _BASE_CACHE.popitem(last=False)
+    return model
+
+
+def model_bytes(model: Any) -> int:
+    seen, total = set(), 0
+    for t in list(model.parameters()) + list(model.buffers()):
+        if t.data_ptr() in seen:
+            continue
+        seen.add(t.data_ptr())
+        total += t.numel() * t.element_size()
+    return total
+
+
+class Comparison:
+    """A finished run loaded for side-by-side predictions."""
+
+    def __init__(self, run_dir: str | Path):
+        self.run_dir = Path(run_dir)
+        summary = read_summary(self.run_dir)
+        final = self.run_dir / "final"
+        if not (final / "config.json").is_file() and not (final / "adapter_config.json").is_file():
+            raise CompareError(f"run {self.run_dir.name} has no trained model yet (status "
+                               f"{summary.get('status', 'unknown')}); finish or resume it first")
+        self.cfg = load_run_config(self.run_dir)
+        self.summary = summary
+        self.labels: list[str] | None = summary.get("labels")
+        self.task = self.cfg.model.task
+        self.template = summary.get("template", "")
+        self.is_adapter = (final / "adapter_config.json").is_file()
+        from transformers import AutoTokenizer
+
+        self.tokenizer = AutoTokenizer.from_pretrained(final)
+        if self.is_adapter:
+            from peft import PeftModel
+            from transformers import set_seed
+
+            from .models import load_model
+
+            set_seed(self.cfg.train.seed)
+            base, _ = load_model(self.cfg.replace(adapter={"method": "full"}), self.labels, self.tokenizer,
+                                 apply=False)
+            self.tuned = PeftModel.from_pretrained(base, final).eval()
+            self.base = None
+        else:
+            auto = _auto_class(self.task)
+            self.tuned = auto.from_pretrained(final).eval()
+            self.base = _base_model(self.cfg, self.labels, self.tokenizer)
+        self.memory_bytes = model_bytes(self.tuned) + (model_bytes(self.base) if self.base is not None else 0)
+        self.lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def as_base(self) -> Iterator[Any]:
+        """The base model: the adapter switched off, or the cached base model."""
+        if self.is_adapter:
+            with self.tuned.disable_adapter():
+                yield self.tuned
+        else:
+            yield self.base
+
+    def memory_line(self) -> str:
+        how = ("one copy of the base weights, adapter switched off/on" if self.is_adapter
+               else "base and fine-tuned models both in memory")
+        return f"comparison uses {self.memory_bytes / 2**20:.0f} MB of weights ({how})"
+
+    # ---- classification ----------------------------------------------------------
+    def classify(self, texts: list[str], pairs: list[str] | None = None) -> dict[str, Any]:
+        """Class probabilities from both models: {"base": [[p...]], "tuned": [[p...]]}."""
+        import torch
+
+        if self.task != "sequence-classification":
+            raise CompareError("this run is a causal LM; use generate")
+        enc = self.tokenizer(texts, pairs, truncation=True, max_length=self.cfg.data.max_length, padding=True,
+                             return_tensors="pt")
+        out = {}
+        with self.lock, torch.no_grad():
+            with self.as_base() as base:
+                out["base"] = torch.softmax(base(**enc).logits.float(), -1).tolist()
+            out["tuned"] = torch.softmax(self.tuned(**enc).logits.float(), -1).tolist()
+        out["labels"] = self.labels
+        return out
+
+    def validation_report(self, limit: int = 500, batch_size: int = 32) -> dict[str, Any]:
+        """Both models over the validation split: disagreements and metrics before/after."""
+        from .data import prepare
+        from .evaluation import classification_metrics
+
+        prepared = prepare(self.cfg)
+        val = prepared.validation.select(range(min(limit, len(prepared.validation))))
+        texts, labels = val["text"], val["label"]
+        pairs = val["text_pair"] if "text_pair" in val.column_names else None
+        base_p, tuned_p = [], []
+        for i in range(0, len(texts), batch_size):
+            r = self.classify(texts[i:i + batch_size], pairs[i:i + batch_size] if pairs else None)
+            base_p += r["base"]
+            tuned_p += r["tuned"]
+        argmax = lambda rows: [max(range(len(p)), key=p.__getitem__) for p in rows]  # noqa: E731
+        bp, tp = argmax(base_p), argmax(tuned_p)
+        n = len(self.labels or [])
+        rows = [{"text": t if not pairs else f"{t} || {pairs[i]}", "true": self.labels[y], "base": self.labels[b],
+                 "fine-tuned": self.labels[f], "fine-tuned right": f == y}
+                for i, (t, y, b, f) in enumerate(zip(texts, labels, bp, tp)) if b != f]
+        return {"disagreements": rows, "base": classification_metrics(bp, labels, n),
+                "tuned": classification_metrics(tp, labels, n), "n": len(texts)}
+
+    # ---- generation --------------------------------------------------------------
+    def prompts(self, n: int = 3) -> list[str]:
+        """Prompts from the validation split: the template up to its last field."""
+        from .data import prepare, prompt_part, read_source, render_template
+
+        if self.template:
+            part = prompt_part(self.template)
+            df = read_source(self.cfg.data)
+            prepared = prepare(self.cfg)
+            seen = set(prepared.validation["text"])
+            rows = [r for r in df.to_dict("records") if render_template(self.template, r) in seen][:n]
+            return [render_template(part, r).rstrip() for r in rows]
+        prepared = prepare(self.cfg)
+        return [" ".join(t.split()[:4]) for t in prepared.validation["text"][:n]]
+
+    def _encode_prompt(self, prompt: str) -> Any:
+        ids = self.tokenizer(prompt, return_tensors="pt")["input_ids"]
+        eos = self.tokenizer.eos_token_id
+        if eos is not None and ids.shape[1] > 1 and int(ids[0, -1]) == eos:
+            ids = ids[:, :-1]  # an unfinished prompt must not end with end-of-sequence
+        return ids
+
+    def _gen_kwargs(self, gen: Any) -> dict[str, Any]:
+        kw = dict(max_new_tokens=gen.max_new_tokens, do_sample=gen.do_sample,
+                  repetition_penalty=gen.repetition_penalty, pad_token_id=self.tokenizer.pad_token_id,
+                  eos_token_id=self.tokenizer.eos_token_id)
+        if gen.do_sample:
+            kw.update(temperature=gen.temperature, top_p=gen.top_p, top_k=gen.top_k)
+        return kw
+
+    def generate(self, prompt: str, gen: Any = None) -> dict[str, str]:
+        """Greedy (or sampled) continuations from both models with the same settings."""
+        out = {}
+        for side, text in self.stream(prompt, gen):
+            out[side] = text
+        return out
+
+    def stream(self, prompt: str, gen: Any = None) -> Iterator[tuple[str, str]]:
+        """Yield (side, text so far) as tokens are produced: base first, then fine-tuned."""
+        import torch
+        from transformers import TextIteratorStreamer, set_seed
+
+        if self.task != "causal-lm":
+            raise CompareError("this run is a classifier; use classify")
+        if not prompt.strip():
+            raise CompareError("type a prompt first")
+        gen = gen or self.cfg.generate
+        ids = self._encode_prompt(prompt)
+        with self.lock:
+            for side in ("base", "tuned"):
+                ctx = self.as_base() if side == "base" else contextlib.nullcontext(self.tuned)
+                with ctx as model:
+                    streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=False, skip_special_tokens=True)
+                    set_seed(self.cfg.train.seed)
+                    err: list[BaseException] = []
+
+                    def work(model=model, streamer=streamer):
+                        try:
+                            with torch.no_grad():
+                                model.generate(input_ids=ids, attention_mask=torch.ones_like(ids),
+                                               streamer=streamer, **self._gen_kwargs(gen))
+                        except BaseException as exc:  # surfaced below
+                            err.append(exc)
+                            streamer.end()
+
+                    t = threading.Thread(target=work, daemon=True)
+                    t.start()
+                    text = ""
+                    for piece in streamer:
+                        text += piece
+                        yield side, text
+                    t.join()
+                    if err:
+                        raise CompareError(f"generation failed: {err[0]}")
+                    yield side, text
+
+
+def _auto_class(task: str) -> Any:
+    from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification
+
+    return AutoModelForSequenceClassification if task == "sequence-classification" else AutoModelForCausalLM

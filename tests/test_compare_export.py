@@ -1,0 +1,139 @@
+"""Compare base vs fine-tuned, export, reload — on one short real LoRA run (module fixture)."""
+
+import os
+
+import pytest
+
+from core.compare import Comparison
+from core.config import STARTER_TINY_GPT2, RunConfig
+from core.export import ExportError, export_run, push_to_hub, zip_export
+from core.training import Job
+
+CFG = RunConfig().replace(data={"max_length": 64, "max_rows": 240},
+                          train={"max_steps": 30, "eval_strategy": "no", "save_strategy": "no", "logging_steps": 5})
+
+
+@pytest.fixture(scope="module")
+def lora_run(tmp_path_factory):
+    from core.paths import runs_dir
+
+    job = Job(CFG, run_dir=runs_dir() / "compare-lora").run()
+    assert job.status == "finished", job.message
+    return job.run_dir
+
+
+def test_tuned_beats_base_and_they_disagree(lora_run):
+    comp = Comparison(lora_run)
+    rep = comp.validation_report()
+    assert rep["tuned"]["accuracy"] > rep["base"]["accuracy"]
+    assert rep["disagreements"], "base and fine-tuned should disagree somewhere"
+    assert sum(r["fine-tuned right"] for r in rep["disagreements"]) > len(rep["disagreements"]) / 2
+    probs = comp.classify(["this product is sick, best purchase all year"])
+    assert probs["labels"] == ["negative", "positive"]
+    assert probs["base"] != probs["tuned"]
+    assert "one copy of the base weights" in comp.memory_line()
+
+
+def test_adapter_toggle_equals_a_freshly_loaded_base(lora_run):
+    import torch
+    from transformers import set_seed
+
+    from core.models import load_model, load_tokenizer
+
+    comp = Comparison(lora_run)
+    texts = ["great phone", "the strap snapped on day two and support ignored me"]
+    toggled = comp.classify(texts)["base"]
+    set_seed(CFG.train.seed)
+    tok = load_tokenizer(CFG)
+    base, _ = load_model(CFG, ["negative", "positive"], tok, apply=False)
+    base.eval()
+    enc = tok(texts, padding=True, truncation=True, max_length=64, return_tensors="pt")
+    with torch.no_grad():
+        fresh = torch.softmax(base(**enc).logits, -1).tolist()
+    assert torch.allclose(torch.tensor(toggled), torch.tensor(fresh), atol=1e-6)
+
+
+def test_export_then_reload_gives_the_same_logits(lora_run):
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from core.models import load_model
+
+    written = export_run(lora_run)
+    model_dir, adapter_dir = written["model"], written["adapter"]
+    assert os.path.isfile(os.path.join(model_dir, "model.safetensors"))
+    assert os.path.isfile(os.path.join(adapter_dir, "adapter_model.safetensors"))
+    card = open(written["card"]).read()
+    assert card.startswith("---\n") and "base_model: sentence-transformers/all-MiniLM-L6-v2" in card
+    assert "eval_accuracy" not in card or "accuracy" in card
+    assert "| learning_rate | 0.002 |" in card and "![loss curve](loss_curve.png)" in card
+
+    comp = Comparison(lora_run)
+    texts = ["wicked fast shipping", "refund took three months"]
+    tuned = comp.classify(texts)["tuned"]
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    merged = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    enc = tok(texts, padding=True, truncation=True, max_length=64, return_tensors="pt")
+    with torch.no_grad():
+        merged_p = torch.softmax(merged(**enc).logits, -1)
+    assert torch.allclose(merged_p, torch.tensor(tuned), atol=1e-5)
+    assert merged.config.id2label == {0: "negative", 1: "positive"}
+    # plain peft on a plain base model
+    base, _ = load_model(CFG, ["negative", "positive"], tok, apply=False)
+    peft_model = PeftModel.from_pretrained(base, adapter_dir).eval()
+    with torch.no_grad():
+        peft_p = torch.softmax(peft_model(**enc).logits, -1)
+    assert torch.allclose(peft_p, torch.tensor(tuned), atol=1e-5)
+    archive = zip_export(written["target"])
+    import zipfile
+
+    names = zipfile.ZipFile(archive).namelist()
+    assert "README.md" in names and "model/model.safetensors" in names
+
+
+def test_push_without_network_explains_and_never_leaks_the_token(lora_run):
+    token = "hf_SECRETtoken1234567890abcdef"
+    target = lora_run / "export"
+    if not target.exists():
+        export_run(lora_run)
+    with pytest.raises(ExportError) as err:
+        push_to_hub(target, "someone/model", token)
+    assert token not in str(err.value)
+    with pytest.raises(ExportError, match="needs a write token"):
+        push_to_hub(target, "someone/model", "")
+    for path in lora_run.rglob("*"):
+        if path.is_file():
+            assert token.encode() not in path.read_bytes(), path
+
+
+def test_export_refuses_paths_outside_the_workspace(lora_run):
+    from core.paths import PathError
+
+    with pytest.raises(PathError):
+        export_run(lora_run, "/etc/fts-export")
+    with pytest.raises(PathError):
+        export_run(lora_run, lora_run / ".." / ".." / ".." / "escape")
+
+
+def test_causal_compare_streams_both_sides(tmp_path):
+    cfg = RunConfig().replace(model={"name_or_path": STARTER_TINY_GPT2, "task": "causal-lm"},
+                              adapter={"method": "full"},
+                              data={"path": "assets/data/quotes.csv", "template": "Quote by {author}: {quote}",
+                                    "max_length": 48},
+                              train={"max_steps": 40, "learning_rate": 3e-3, "eval_strategy": "no",
+                                     "save_strategy": "no"},
+                              generate={"max_new_tokens": 12})
+    from core.paths import runs_dir
+
+    job = Job(cfg, run_dir=runs_dir() / "compare-causal").run()
+    assert job.status == "finished", job.message
+    comp = Comparison(job.run_dir)
+    prompts = comp.prompts(2)
+    assert len(prompts) == 2 and all(p.startswith("Quote by ") and p.endswith(":") for p in prompts)
+    steps = list(comp.stream(prompts[0]))
+    sides = [s for s, _ in steps]
+    assert sides[0] == "base" and sides[-1] == "tuned"
+    out = comp.generate(prompts[0])
+    assert out["base"] != out["tuned"]
+    assert out["tuned"].lower().startswith(prompts[0].lower()[:8])

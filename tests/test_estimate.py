@@ -1,0 +1,37 @@
+"""Memory estimate arithmetic (the check against measured peak memory lives in bench/)."""
+
+from core.config import RunConfig
+from core.estimate import MemoryEstimate, estimate_memory, padded_length
+
+HW = {"cuda": False, "bf16": False, "fp16": False, "name": "CPU", "memory_bytes": 8 * 2**30}
+
+
+def test_lora_needs_far_less_than_full():
+    full = estimate_memory(RunConfig().replace(adapter={"method": "full"}), 100_000_000, 100_000_000, 768, 12, 12, 128, hw=HW)
+    lora = estimate_memory(RunConfig(), 100_300_000, 300_000, 768, 12, 12, 128, hw=HW)
+    # full: 400 MB weights + 400 MB grads + 800 MB Adam
+    assert full.weights == 400_000_000 and full.gradients == 400_000_000 and full.optimizer == 800_000_000
+    assert lora.gradients == 1_200_000 and lora.optimizer == 2_400_000
+    static = lambda e: e.weights + e.gradients + e.optimizer  # noqa: E731
+    assert static(lora) < 0.3 * static(full)
+    assert lora.activations == full.activations  # LoRA still back-propagates through every layer
+
+
+def test_checkpointing_and_quantization_shrink_their_parts():
+    cfg = RunConfig()
+    plain = estimate_memory(cfg, 10**8, 10**6, 768, 12, 12, 256, hw=HW)
+    ckpt = estimate_memory(cfg.replace(train={"gradient_checkpointing": True}), 10**8, 10**6, 768, 12, 12, 256, hw=HW)
+    assert ckpt.activations < plain.activations / 3
+    q4 = estimate_memory(cfg.replace(adapter={"method": "qlora"}), 10**8, 10**6, 768, 12, 12, 256, hw=HW)
+    assert q4.weights < plain.weights / 6
+
+
+def test_fits_verdict():
+    est = MemoryEstimate(10 * 2**30, 0, 0, 0, 0, 8 * 2**30, "CPU")
+    assert not est.fits and "does NOT fit" in est.lines()[1]
+
+
+def test_padded_length_follows_the_strategy():
+    lengths = list(range(1, 101))
+    assert padded_length(RunConfig().replace(data={"padding": "max_length"}), lengths) == 128
+    assert padded_length(RunConfig(), lengths) == 91
