@@ -95,6 +95,7 @@ def training_arguments(cfg: RunConfig, output_dir: str, precision: str, use_cpu:
         greater_is_better=not metric.endswith("loss"),
         logging_steps=t.logging_steps,
         logging_first_step=True,
+        logging_nan_inf_filter=False,  # a NaN loss must reach the recorder, not be averaged away
         seed=t.seed,
         bf16=precision == "bf16",
         fp16=precision == "fp16",

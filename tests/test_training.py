@@ -39,7 +39,7 @@ def test_lora_minilm_beats_its_baseline(tmp_path):
                  "final/adapter_config.json", "final/tokenizer.json", "loss_curve.png"):
         assert (job.run_dir / name).is_file(), name
     losses = [e["loss"] for e in read_events(job.run_dir) if e["type"] == "train"]
-    assert len(losses) >= 8 and sum(losses[-3:]) / 3 < sum(losses[:3]) / 3
+    assert len(losses) >= 6 and sum(losses[-3:]) / 3 < sum(losses[:3]) / 3
     assert not list(job.run_dir.rglob("*.bin")) and not list(job.run_dir.rglob("*.pt"))
 
 
@@ -115,7 +115,7 @@ def test_nan_loss_stops_the_run_with_advice(tmp_path, monkeypatch):
 
     def poisoned(*args, **kwargs):  # every forward pass returns NaN logits
         model, info = real_load(*args, **kwargs)
-        model.register_forward_hook(lambda mod, inp, out: type(out)(**{**out, "logits": out.logits * float("nan")}))
+        model.register_forward_hook(lambda mod, inp, out: type(out)(**{**out, "loss": out.loss * float("nan")}))
         return model, info
 
     monkeypatch.setattr(models, "load_model", poisoned)
