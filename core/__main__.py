@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 
@@ -61,7 +60,22 @@ def _is_main_process() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
 
 
+def _quiet_libraries() -> None:
+    """The CLI shows its own progress; library chatter (deprecation notices, load
+    reports) would bury it. Errors still surface."""
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=UserWarning)
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
+    for name in ("transformers", "datasets", "peft", "bitsandbytes"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _train(cfg, args) -> int:
+    _quiet_libraries()
     from .training import Job
 
     try:
@@ -118,5 +132,4 @@ def _progress(job, quiet: bool) -> None:
 
 
 if __name__ == "__main__":
-    t = time.time()
     sys.exit(main())

@@ -150,3 +150,16 @@ def test_cli_bad_config_is_one_line(tmp_path):
     bad.write_text("train: [1, 2\n")
     r = subprocess.run([sys.executable, "-m", "core", "show", str(bad)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1 and "not valid YAML" in r.stderr
+
+
+def test_qlora_4bit_trains_on_cpu(tmp_path):
+    from core.models import bitsandbytes_status
+
+    if bitsandbytes_status():
+        pytest.skip(bitsandbytes_status())
+    cfg = QUOTES_FAST.replace(adapter={"method": "qlora"}, train={"max_steps": 15, "learning_rate": 5e-3},
+                              data={"max_rows": 120})
+    job = Job(cfg, run_dir=tmp_path / "qlora").run()
+    assert job.status == "finished", job.message
+    assert job.summary["trainable_params"] < 0.05 * job.summary["total_params"]
+    assert job.summary["final"]["eval_loss"] < job.summary["baseline"]["eval_loss"]
