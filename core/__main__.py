@@ -60,6 +60,23 @@ def _is_main_process() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
 
 
+def _world_size() -> int:
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def _shared_run_dir(cfg) -> Path:
+    """Under accelerate launch: rank 0 names the run folder and tells the other ranks."""
+    import torch.distributed as dist
+    from accelerate import PartialState
+
+    from .runs import new_run_dir
+
+    PartialState()  # joins the process group accelerate set up
+    name = [str(new_run_dir(cfg)) if _is_main_process() else None]
+    dist.broadcast_object_list(name, src=0)
+    return Path(name[0])
+
+
 def _quiet_libraries() -> None:
     """The CLI shows its own progress; library chatter (deprecation notices, load
     reports) would bury it. Errors still surface."""
@@ -85,22 +102,28 @@ def _train(cfg, args) -> int:
             job = Job.resume(Path(args.output))
         else:
             out = Path(args.output).resolve() if args.output else None
-            if out is not None:
+            if out is not None and _is_main_process():
                 if out.exists() and any(out.iterdir()):
                     return _fail(f"output folder {out} is not empty (use --resume to continue a run there)")
                 out.mkdir(parents=True, exist_ok=True)
+            if out is None and _world_size() > 1:
+                out = _shared_run_dir(cfg)
             job = Job(cfg, run_dir=out)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
-    print(f"run folder: {job.run_dir}", file=sys.stderr)
+    quiet = args.quiet or not _is_main_process()
+    if _is_main_process():
+        print(f"run folder: {job.run_dir}", file=sys.stderr)
     job.start()
     try:
-        _progress(job, quiet=args.quiet)
+        _progress(job, quiet=quiet)
     except KeyboardInterrupt:
         print("\nstopping at the next step (a checkpoint is saved)...", file=sys.stderr)
         job.stop()
         job.wait()
     s = job.summary
+    if not _is_main_process():
+        return 0 if job.status == "finished" else 2
     if job.status == "finished":
         base, final = s.get("baseline", {}), s.get("final", {})
         key = "eval_accuracy" if cfg.model.task == "sequence-classification" else "eval_loss"

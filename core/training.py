@@ -41,8 +41,14 @@ TROUBLESHOOTING = {
 }
 
 
-class StopTraining(Exception):
-    pass
+def is_main_process() -> bool:
+    """Under ``accelerate launch`` (DDP) every rank runs the job; only rank 0 writes the run
+    folder, metrics and the final model. The Trainer itself saves checkpoints on rank 0."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def world_size() -> int:
+    return int(os.environ.get("WORLD_SIZE", "1"))
 
 
 def set_threads(cfg: RunConfig) -> None:
@@ -57,6 +63,7 @@ def set_threads(cfg: RunConfig) -> None:
             n = psutil.cpu_count(logical=False) or os.cpu_count() or 1
         except Exception:  # pragma: no cover
             n = os.cpu_count() or 1
+        n = max(1, n // world_size())  # DDP on one machine: share the cores between ranks
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
 
@@ -150,8 +157,10 @@ class Job:
         self.cfg = cfg
         self.owner = owner
         self.resume_requested = resume
+        self.is_main = is_main_process()
         self.run_dir = Path(run_dir) if run_dir else new_run_dir(cfg)
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+        if self.is_main:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
         self.name = self.run_dir.name
         self.status = "queued"
         self.message = ""
@@ -172,7 +181,8 @@ class Job:
         self._metrics_fh: Any = None
         self.on_finish: list[Callable[["Job"], None]] = []
         if not resume:
-            cfg.save(self.run_dir / "config.yaml")
+            if self.is_main:
+                cfg.save(self.run_dir / "config.yaml")
             self.summary = {"name": self.name, "status": "queued", "owner": owner,
                             "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "task": cfg.model.task,
                             "model": cfg.model.name_or_path, "method": cfg.adapter.method,
@@ -250,7 +260,7 @@ class Job:
                 self._finish("finished", "")
         except BaseException as exc:  # noqa: BLE001 - the job must always end with a status
             self._finish("failed", failure_message(exc))
-            if not isinstance(exc, (ConfigError, ValueError, MemoryError, OSError)):
+            if self.is_main and not isinstance(exc, (ConfigError, ValueError, MemoryError, OSError)):
                 (self.run_dir / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
         finally:
             del trainer
@@ -327,7 +337,8 @@ class Job:
             step = int(ckpt.name.split("-")[-1])
             self.events = [e for e in self.events if e.get("step", 0) <= step]
             self._rewrite_events()
-        self._metrics_fh = open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8")
+        if self.is_main:
+            self._metrics_fh = open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8")
         t0 = time.time()
         out = trainer.train(resume_from_checkpoint=str(ckpt) if ckpt else None)
         self.summary["train_runtime_s"] = round(time.time() - t0, 3)
@@ -343,6 +354,8 @@ class Job:
         self.summary["final"] = metrics
         self._append_event({"type": "eval", "step": trainer.state.global_step, "epoch": trainer.state.epoch,
                             "final": True, **metrics})
+        if not self.is_main:
+            return
         final = self.run_dir / "final"
         tmp = self.run_dir / ".final.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
@@ -370,6 +383,7 @@ class Job:
         self.message = message
         ckpt = last_checkpoint(self.run_dir)
         self.summary.update(status=status, message=message, ended=time.strftime("%Y-%m-%dT%H:%M:%S"),
+                            world_size=world_size(),
                             ended_ts=time.time(), steps=self.progress.get("step", self.summary.get("steps", 0)),
                             checkpoint=str(ckpt) if ckpt else None, peak_memory_mb=peak_memory_mb())
         if self.progress.get("started"):
@@ -442,6 +456,8 @@ class Job:
     def _append_event(self, ev: dict[str, Any]) -> None:
         with self._lock:
             self.events.append(ev)
+            if not self.is_main:
+                return
             fh = self._metrics_fh
             if fh is None:
                 with open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8") as f:
@@ -451,12 +467,15 @@ class Job:
                 fh.flush()
 
     def _rewrite_events(self) -> None:
+        if not self.is_main:
+            return
         with open(self.run_dir / "metrics.jsonl", "w", encoding="utf-8") as fh:
             for ev in self.events:
                 fh.write(json.dumps(ev) + "\n")
 
     def _write_summary(self) -> None:
-        write_json(self.run_dir / "summary.json", self.summary)
+        if self.is_main:
+            write_json(self.run_dir / "summary.json", self.summary)
 
 
 def peak_memory_mb() -> float:

@@ -1,0 +1,46 @@
+"""The same RunConfig under accelerate: two DDP ranks on CPU write one consistent run folder."""
+
+import json
+import os
+import shlex
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from core.distributed import accelerate_config, cpu_test_command, launch_files
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_two_process_run_writes_one_consistent_folder(tmp_path):
+    ws = tmp_path / "ws"
+    cmd = shlex.split(cpu_test_command()) [:-1] + [
+        "--quiet", "--set", "data.max_rows=120", "--set", "data.max_length=48", "--set", "train.max_steps=6",
+        "--set", "train.eval_strategy=no", "--set", "train.save_strategy=steps", "--set", "train.save_steps=3",
+        "--set", "train.logging_steps=1"]
+    env = {**os.environ, "FTS_WORKSPACE": str(ws)}
+    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    runs = list((ws / "runs").iterdir())
+    assert len(runs) == 1, runs  # both ranks agreed on one folder
+    run = runs[0]
+    s = json.loads((run / "summary.json").read_text())
+    assert s["status"] == "finished" and s["world_size"] == 2 and s["steps"] == 6
+    lines = (run / "metrics.jsonl").read_text().splitlines()
+    train_steps = [json.loads(x)["step"] for x in lines if json.loads(x)["type"] == "train"]
+    assert train_steps == sorted(set(train_steps))  # written once, by rank 0
+    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == ["checkpoint-3", "checkpoint-6"]
+    assert (run / "final" / "adapter_model.safetensors").is_file()
+
+
+def test_accelerate_configs_for_n_gpus():
+    ddp = accelerate_config(4, "ddp")
+    assert ddp["distributed_type"] == "MULTI_GPU" and ddp["num_processes"] == 4
+    z3 = accelerate_config(8, "deepspeed-zero3")
+    assert z3["distributed_type"] == "DEEPSPEED" and z3["deepspeed_config"]["zero_stage"] == 3
+    fsdp = accelerate_config(2, "fsdp")
+    assert fsdp["distributed_type"] == "FSDP"
+    text, cmd = launch_files(2, "fsdp")
+    assert yaml.safe_load(text)["num_processes"] == 2
+    assert cmd.startswith("accelerate launch --config_file accelerate_config.yaml -m core train")
