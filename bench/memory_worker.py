@@ -1,0 +1,88 @@
+"""One memory variant in a fresh process: ``python -m bench.memory_worker VARIANT MODEL_DIR STEPS``.
+
+Runs the app's job (core.training.Job, in this thread) for a few steps and prints one JSON
+line: peak RSS of this process over its whole life (``resource.getrusage(RUSAGE_SELF).ru_maxrss``,
+imports and model loading included, nothing subtracted), the RSS after imports, and what the
+job reported.
+Expects the bench environment (FTS_WORKSPACE, HF_HOME, offline flags) from its parent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+VARIANTS = {
+    # method, extra sections. Full fine-tuning gets a full-fine-tuning learning rate (the
+    # default 2e-3 is a LoRA rate); memory does not depend on it.
+    "full": {"adapter": {"method": "full"}, "train": {"learning_rate": 5e-5}},
+    "lora": {"adapter": {"method": "lora"}},
+    "qlora-8bit": {"adapter": {"method": "qlora"}, "quant": {"bits": 8}},
+    "qlora-4bit": {"adapter": {"method": "qlora"}, "quant": {"bits": 4}},
+}
+
+
+def rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def config_for(variant: str, model_dir: str, steps: int) -> Any:
+    from bench.env import QUOTES, QUOTES_TEMPLATE
+    from core.config import RunConfig
+
+    sections: dict[str, dict[str, Any]] = {
+        # 80 rows (64 train, 16 validation): the peak depends on the batch, not on how many
+        # batches there are; fewer rows only shorten the baseline and final evaluations.
+        "data": {"path": QUOTES, "prompt_format": "template", "template": QUOTES_TEMPLATE, "max_length": 128,
+                 "max_rows": 80},
+        "model": {"name_or_path": model_dir, "task": "causal-lm"},
+        "train": {"per_device_train_batch_size": 8, "per_device_eval_batch_size": 8, "max_steps": steps,
+                  "eval_strategy": "no", "save_strategy": "no", "logging_steps": 1},
+    }
+    for sec, vals in VARIANTS[variant].items():
+        sections.setdefault(sec, {}).update(vals)
+    return RunConfig().replace(**sections)
+
+
+def main(argv: list[str]) -> int:
+    variant, model_dir, steps = argv[0], argv[1], int(argv[2])
+    t0 = time.perf_counter()
+    import torch  # noqa: F401 - counted in the baseline RSS on purpose
+    import transformers  # noqa: F401
+
+    from bench.env import quiet_libraries, silenced
+
+    quiet_libraries()
+    from core.models import bitsandbytes_status
+    from core.training import Job
+
+    out: dict[str, Any] = {"variant": variant, "rss_after_imports_mb": round(rss_mb(), 1)}
+    cfg = config_for(variant, model_dir, steps)
+    if variant.startswith("qlora"):
+        why = bitsandbytes_status()
+        if why:
+            out["skipped"] = why
+            print(json.dumps(out))
+            return 0
+    with silenced():
+        job = Job(cfg).run()
+    out.update(status=job.status, message=job.message[:300], steps=job.summary.get("steps"),
+               trainable_params=job.summary.get("trainable_params"), total_params=job.summary.get("total_params"),
+               job_peak_memory_mb=job.summary.get("peak_memory_mb"), train_s=job.summary.get("train_runtime_s"),
+               peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+               rss_end_mb=round(rss_mb(), 1), seconds=round(time.perf_counter() - t0, 1))
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,159 @@
+"""Training helpers the measures share: configs, running the app's job, and the bare
+``transformers.Trainer`` script the job is compared with.
+
+:func:`run_job` runs ``core.training.Job`` exactly as the app does (optionally in its
+background thread with a poller calling ``job.snapshot()`` once a second, like the UI's
+timer). :func:`run_bare_trainer` builds the same tokenizer, splits, tokenized datasets,
+collator, model and ``TrainingArguments`` through the same core functions, in the same
+order and with the same seeds, and then calls ``Trainer.train()`` with nothing else
+attached: the reference a user would write by hand.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from .env import QUOTES, QUOTES_TEMPLATE, SENTIMENT, silenced
+
+# Eval and checkpoints off: the throughput measures time optimizer steps only.
+NO_EVAL = {"eval_strategy": "no", "save_strategy": "no"}
+
+
+def minilm_cfg(**sections: dict[str, Any]) -> Any:
+    """RunConfig defaults (MiniLM starter + LoRA on the sentiment set) with overrides."""
+    from core.config import RunConfig
+
+    base = {"data": {"path": SENTIMENT}}
+    for k, v in sections.items():
+        base.setdefault(k, {}).update(v)
+    return RunConfig().replace(**base)
+
+
+def quotes_cfg(**sections: dict[str, Any]) -> Any:
+    """The quotes preset's shape: tiny GPT-2 from scratch, full fine-tuning, template."""
+    from core.config import RunConfig
+
+    base: dict[str, dict[str, Any]] = {
+        "data": {"path": QUOTES, "prompt_format": "template", "template": QUOTES_TEMPLATE},
+        "model": {"name_or_path": "starter:tiny-gpt2", "task": "causal-lm"},
+        "adapter": {"method": "full"},
+    }
+    for k, v in sections.items():
+        base.setdefault(k, {}).update(v)
+    return RunConfig().replace(**base)
+
+
+def run_job(cfg: Any, run_dir: Path | None = None, poll: bool = False, poll_every: float = 1.0) -> tuple[Any, float, int]:
+    """Run a Job to the end. With ``poll`` it runs in its background thread while another
+    thread calls ``job.snapshot()`` every ``poll_every`` seconds (what the UI does).
+    Returns (job, wall seconds of the whole job, number of snapshots taken)."""
+    from core.training import Job
+
+    job = Job(cfg, run_dir=run_dir)
+    polls = 0
+    t0 = time.perf_counter()
+    if poll:
+        done = threading.Event()
+
+        def poller() -> None:
+            nonlocal polls
+            while not done.is_set():
+                job.snapshot()
+                polls += 1
+                done.wait(poll_every)
+
+        th = threading.Thread(target=poller, name="bench-poller", daemon=True)
+        with silenced():
+            job.start()
+            th.start()
+            job.wait()
+        done.set()
+        th.join()
+    else:
+        with silenced():
+            job.run()
+    wall = time.perf_counter() - t0
+    if job.status != "finished":
+        raise RuntimeError(f"job {job.name} ended {job.status}: {job.message}")
+    return job, wall, polls
+
+
+def job_train_figures(job: Any) -> dict[str, Any]:
+    """Train-phase figures from a finished job's summary (the Trainer's own token count)."""
+    s = job.summary
+    seen = [e["num_input_tokens_seen"] for e in job.events if isinstance(e.get("num_input_tokens_seen"), (int, float))]
+    tokens = max(seen) if seen else round(s.get("tokens_per_second", 0) * s.get("train_runtime_s", 0))
+    return {"train_s": s.get("train_runtime_s"), "tokens_per_second": s.get("tokens_per_second"),
+            "tokens": int(tokens), "steps": s.get("steps"), "n_train": s.get("n_train")}
+
+
+def run_bare_trainer(cfg: Any, out_dir: Path, evaluate_first: bool = True,
+                     callbacks: list[Any] | None = None, baton: Any = None, arm: str = "bare") -> dict[str, Any]:
+    """A bare Trainer on the same tokenized data, collator, model and arguments as the job
+    (mirrors ``Job._setup`` minus the recorder callback, events and summary files).
+    ``callbacks`` and ``baton`` are for the bench's step-by-step interleaving
+    (bench/interleave.py), applied identically to the job arm."""
+    import contextlib
+
+    from .interleave import CONSTRUCT_LOCK
+
+    lock = CONSTRUCT_LOCK if baton is not None else contextlib.nullcontext()
+    try:
+        with lock:
+            trainer, n_train = _build_bare(cfg, out_dir, callbacks)
+    finally:
+        if baton is not None:
+            baton.constructed(arm)
+    with silenced():
+        if evaluate_first:
+            # Untimed. The job measures its baseline before training; evaluating consumes the
+            # global RNG the length-grouped sampler then draws from, so the bare run does it
+            # too and both arms train on exactly the same batches.
+            trainer.evaluate()
+        t0 = time.time()
+        trainer.train()
+        train_s = time.time() - t0
+    tokens = trainer.state.num_input_tokens_seen
+    out = {"train_s": round(train_s, 3), "tokens": tokens, "tokens_per_second": round(tokens / train_s, 2),
+           "steps": trainer.state.global_step, "n_train": n_train}
+    del trainer
+    shutil.rmtree(out_dir, ignore_errors=True)
+    return out
+
+
+def _build_bare(cfg: Any, out_dir: Path, callbacks: list[Any] | None) -> tuple[Any, int]:
+    from transformers import Trainer, set_seed
+
+    from core import data as data_mod
+    from core import models, tokenizing
+    from core.evaluation import make_compute_metrics
+    from core.training import set_threads, training_arguments
+
+    set_threads(cfg)
+    hw = models.hardware()
+    precision = models.resolve_precision(cfg.train.precision, hw)
+    set_seed(cfg.train.seed)
+    tok = models.load_tokenizer(cfg)
+    prepared = data_mod.prepare(cfg, tok)
+    train_tok = tokenizing.encode_dataset(prepared.train, tok, cfg)
+    val_tok = tokenizing.encode_dataset(prepared.validation, tok, cfg)
+    set_seed(cfg.train.seed)
+    model, _ = models.load_model(cfg, prepared.label_names, tok)
+    if tokenizing.effective_padding(cfg) == "packing":
+        model.config.use_cache = False
+    args = training_arguments(cfg, str(out_dir), precision, use_cpu=not hw["cuda"])
+    is_cls = cfg.model.task == "sequence-classification"
+    trainer = Trainer(model=model, args=args, train_dataset=train_tok, eval_dataset=val_tok,
+                      processing_class=tok, data_collator=tokenizing.make_collator(tok, cfg),
+                      compute_metrics=make_compute_metrics(len(prepared.label_names)) if is_cls else None,
+                      callbacks=callbacks)
+    return trainer, len(train_tok)
+
+
+def cleanup_run(job: Any) -> None:
+    """Delete a finished job's run folder (keeps the temp folder small)."""
+    shutil.rmtree(job.run_dir, ignore_errors=True)

@@ -1,0 +1,99 @@
+"""Shared fixtures for the UI tests: a real app server (``python app.py``) in a subprocess,
+on a free port, with its own workspace, offline, and every cache in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class AppServer:
+    url: str
+    workspace: Path
+    log: Path
+    process: subprocess.Popen
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return ""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(folder: Path, *flags: str, timeout: float = 90.0) -> AppServer:
+    """Launch ``python app.py`` with FTS_WORKSPACE etc. inside ``folder``; wait until it serves."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    workspace = folder / "workspace"
+    env = {**os.environ, "FTS_WORKSPACE": str(workspace), "HF_HOME": str(folder / "hf"),
+           "MPLCONFIGDIR": str(folder / "mpl"), "GRADIO_TEMP_DIR": str(folder / "gradio"),
+           "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "GRADIO_ANALYTICS_ENABLED": "False", "TOKENIZERS_PARALLELISM": "false", "PYTHONUNBUFFERED": "1"}
+    env.pop("SPACE_ID", None)
+    log = folder / "app.log"
+    fh = open(log, "w")
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), *flags], cwd=ROOT, env=env,
+                            stdout=fh, stderr=subprocess.STDOUT)
+    server = AppServer(url=f"http://127.0.0.1:{port}/", workspace=workspace, log=log, process=proc)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app.py exited with {proc.returncode}:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(server.url + "config", timeout=2) as r:
+                if r.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    stop_app(server)
+    raise RuntimeError(f"app.py did not answer within {timeout:.0f}s:\n{server.log_tail()}")
+
+
+def stop_app(server: AppServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """One app (local mode) per test module."""
+    server = start_app(tmp_path_factory.mktemp("app"))
+    yield server
+    stop_app(server)
+
+
+@pytest.fixture
+def app_factory(tmp_path):
+    """Start extra apps with other flags (``app_factory("--mode", "shared")``); all are
+    stopped at the end of the test."""
+    started: list[AppServer] = []
+
+    def start(*flags: str) -> AppServer:
+        server = start_app(tmp_path / f"app{len(started)}", *flags)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        stop_app(server)

@@ -1,0 +1,139 @@
+"""The app in a real browser (headless Debian chromium via Python playwright): walk every
+tab, start a short run, watch the loss chart receive points, reload the page mid-run and
+see the curve and progress again (the run belongs to this browser's stored client id),
+then stop it. A screenshot of each step lands in tests/output/screenshots/ (gitignored)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent / "output" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+TABS = {"data": "Data", "model": "Model", "tokenizing": "Tokenize & pad", "method": "Method & precision",
+        "train": "Train"}
+POINTS = re.compile(r"(\d+) points · last train loss [\d.]+ at step (\d+)")
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def open_tab(page, key: str) -> None:
+    page.get_by_role("tab", name=TABS[key], exact=True).click()
+
+
+def set_number(page, selector: str, value: str) -> None:
+    box = page.locator(selector)
+    box.fill(value)
+    box.press("Tab")
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def chart_points(page) -> tuple[int, int]:
+    m = POINTS.search(page.locator("#train-chart-note").inner_text())
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def assert_clean(page) -> None:
+    """No tracebacks or Python reprs ever reach the page."""
+    text = page.locator("body").inner_text()
+    for bad in ("Traceback", "object at 0x", "<core.", "Error:", "NoneType"):
+        assert bad not in text, f"{bad!r} on the page"
+
+
+def test_walk_tabs_train_reload_and_reattach(app_server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(app_server.url)
+
+    # 1. Data: the bundled sentiment set is previewed on open
+    page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('420 rows')")
+    page.locator("#data-label-plot img").first.wait_for()
+    assert page.get_by_text("What's happening and why").count() >= 1
+    set_number(page, "#fld-data-max-rows input", "240")  # a quick run for the test
+    shot(page, "1-data")
+
+    # 2. Model: load the offline starter and see the new classifier head explained
+    open_tab(page, "model")
+    page.locator("#model-load").click()
+    page.wait_for_function("document.querySelector('#model-card')?.innerText.includes('BertForSequenceClassification')")
+    assert "classifier.weight" in page.locator("#model-new-weights").inner_text()
+    shot(page, "2-model")
+
+    # 3. Tokenize & pad: shorter examples, token chips, histogram, padding table and grid
+    open_tab(page, "tokenizing")
+    set_number(page, "#tok-max-length input[type=number]", "48")
+    page.locator("#tok-chips .fts-chip.fts-special").first.wait_for()
+    page.wait_for_function("document.querySelector('#tok-comparison')?.innerText.includes('pad to max_length')")
+    page.locator("#tok-grid img").first.wait_for()
+    assert "[CLS]" in page.locator("#tok-chips").inner_text()
+    shot(page, "3-tokenize")
+
+    # 4. Method & precision: the live trainable line
+    open_tab(page, "method")
+    page.wait_for_function("/trainable: [0-9,]+ of/.test(document.querySelector('#method-live')?.innerText || '')")
+    assert page.locator("#method-targets input:checked").count() == 2  # query + value pre-ticked
+    shot(page, "4-method")
+
+    # 5. Train: start, watch points arrive
+    open_tab(page, "train")
+    set_number(page, "#train-max-steps input", "40")
+    page.locator("#train-start").click()
+    page.wait_for_function("document.querySelector('#train-status')?.innerText.match(/Starting|Running/)")
+    page.wait_for_function(f"/{POINTS.pattern}/.test(document.querySelector('#train-chart-note')?.innerText || '')",
+                           timeout=180_000)
+    page.locator("#train-chart img").first.wait_for()
+    n_before, step_before = chart_points(page)
+    assert n_before >= 3  # baseline eval loss + accuracy at step 0, then train loss
+    assert re.search(r"step \d+ / 40", page.locator("#train-progress").inner_text())
+    shot(page, "5-train-running")
+    assert_clean(page)
+
+    # 6. Reload mid-run: the same browser reattaches and the whole curve is redrawn
+    page.reload()
+    page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('rows')")
+    open_tab(page, "train")  # tabs mount lazily: open it before reading its widgets
+    page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Reattached')")
+    page.wait_for_function(f"/{POINTS.pattern}/.test(document.querySelector('#train-chart-note')?.innerText || '')")
+    n_after, step_after = chart_points(page)
+    assert n_after >= n_before and step_after >= step_before
+    assert re.search(r"step \d+ / 40", page.locator("#train-progress").inner_text())
+    assert "Start training" in page.locator("#train-start").inner_text() and page.locator("#train-start").is_disabled()
+    page.wait_for_function(f"(() => {{ const m = /{POINTS.pattern}/.exec(document.querySelector('#train-chart-note')"
+                           f"?.innerText || ''); return m && Number(m[2]) > {step_after}; }})()", timeout=120_000)
+    shot(page, "6-train-reattached")
+
+    # 7. Stop: a checkpoint is saved and Resume becomes available
+    page.locator("#train-stop").click()
+    page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Stopped')", timeout=120_000)
+    assert page.locator("#train-resume").is_enabled()
+    stopped_at = int(re.search(r"step (\d+) / 40", page.locator("#train-progress").inner_text()).group(1))
+    shot(page, "7-train-stopped")
+
+    # 8. Resume: the same run continues from its checkpoint, then stop it again
+    page.locator("#train-resume").click()
+    page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Resumed')")
+    page.wait_for_function(f"(() => {{ const m = /step (\\d+) \\/ 40/.exec(document.querySelector('#train-progress')"
+                           f"?.innerText || ''); return m && Number(m[1]) > {stopped_at}; }})()", timeout=180_000)
+    page.locator("#train-stop").click()
+    page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Stopped')", timeout=120_000)
+    shot(page, "8-train-resumed-and-stopped")
+    assert_clean(page)
+    context.close()

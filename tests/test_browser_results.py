@@ -1,0 +1,173 @@
+"""The tabs after training in a real browser (headless Debian chromium via Python
+playwright): train two short runs from the Train tab, then Compare shows the base and the
+fine-tuned model's answers side by side (and the validation check), Export writes the files
+and the zip downloads, History overlays the two runs and loads one run's settings back, and
+the Code tab shows them. Screenshots land in tests/output/screenshots/ (gitignored)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent / "output" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+TABS = {"train": "Train", "compare": "Compare", "export": "Export", "history": "History", "code": "Code"}
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def open_tab(page, key: str) -> None:
+    page.get_by_role("tab", name=TABS[key], exact=True).click()
+
+
+def set_number(page, selector: str, value: str) -> None:
+    box = page.locator(selector)
+    box.fill(value)
+    box.press("Tab")
+
+
+def pick_radio(page, elem_id: str, label: str) -> None:
+    page.locator(f"#{elem_id} label").filter(has_text=re.compile(f"^\\s*{re.escape(label)}\\s*$")).click()
+
+
+def pick_option(page, elem_id: str, text: str) -> None:
+    """Open a dropdown and click the option whose label contains ``text``."""
+    page.locator(f"#{elem_id} input").first.click()
+    page.get_by_role("option").filter(has_text=text).first.click()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def text_of(page, selector: str) -> str:
+    return page.locator(selector).inner_text()
+
+
+def wait_text(page, selector: str, pattern: str, timeout: float = 60_000) -> None:
+    page.wait_for_function(f"/{pattern}/.test(document.querySelector({selector!r})?.innerText || '')",
+                           timeout=timeout)
+
+
+def assert_clean(page) -> None:
+    """No tracebacks or Python reprs ever reach the page."""
+    text = page.locator("body").inner_text()
+    for bad in ("Traceback", "object at 0x", "<core.", "Error:", "NoneType"):
+        assert bad not in text, f"{bad!r} on the page"
+
+
+def run_name(page) -> str:
+    m = re.search(r"run (\S+?)\.?(?:\s|$)", text_of(page, "#train-status"))
+    return m.group(1) if m else ""
+
+
+def train(page, steps: str, lr: str) -> str:
+    """Start a run from the Train tab and wait for it to finish; returns its name."""
+    before = run_name(page)
+    set_number(page, "#train-max-steps input", steps)
+    set_number(page, "#train-lr input", lr)
+    page.locator("#train-start").click()
+    page.wait_for_function(f"(() => {{ const t = document.querySelector('#train-status')?.innerText || '';"
+                           f" const b = {before!r}; return t.includes('Finished') && (!b || !t.includes(b)); }})()",
+                           timeout=360_000)
+    return run_name(page)
+
+
+def test_compare_export_history_code_after_two_runs(app_server, browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(app_server.url)
+    page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('420 rows')")
+    set_number(page, "#fld-data-max-rows input", "240")  # quick runs for the test
+
+    # Two short runs, one setting apart (no evaluation or checkpoints while training).
+    open_tab(page, "train")
+    pick_radio(page, "fld-train-eval-strategy", "no")
+    pick_radio(page, "fld-train-save-strategy", "no")
+    first = train(page, "25", "0.002")
+    second = train(page, "6", "0.0005")
+    assert first != second
+
+    # Compare: the latest run is chosen; switch to the 25-step one and classify a text.
+    open_tab(page, "compare")
+    wait_text(page, "#compare-status", re.escape(second))
+    assert "one copy of the base weights" in text_of(page, "#compare-status")
+    pick_option(page, "compare-run", first)
+    wait_text(page, "#compare-status", re.escape(first))
+    page.locator("#compare-text textarea").fill("honestly the best headphones I have owned, worth every penny")
+    page.locator("#compare-classify").click()
+    wait_text(page, "#compare-verdict", "fine-tuned:")
+    base_box = page.locator("#compare-base-label").bounding_box()
+    tuned_box = page.locator("#compare-tuned-label").bounding_box()
+    assert abs(base_box["y"] - tuned_box["y"]) < 5 and tuned_box["x"] > base_box["x"] + base_box["width"] - 5, \
+        "the two answers sit side by side"
+    for side in ("#compare-base-label", "#compare-tuned-label"):
+        assert re.search(r"positive|negative", text_of(page, side)), text_of(page, side)
+    page.locator("#compare-validate").click()
+    wait_text(page, "#compare-validation-summary", "validation rows")
+    page.locator("#compare-validation-plot img").first.wait_for()
+    shot(page, "8-compare")
+    assert_clean(page)
+
+    # Export: files written, the card rendered, the zip downloads.
+    open_tab(page, "export")
+    wait_text(page, "#export-run", ".")  # the run list has arrived
+    pick_option(page, "export-run", first)
+    page.locator("#export-run-btn").click()
+    wait_text(page, "#export-status", "Exported", timeout=120_000)
+    assert f"runs/{first}/export/" in text_of(page, "#export-status") and "model/" in text_of(page, "#export-status")
+    assert "Training hyperparameters" in text_of(page, "#export-card")
+    page.locator("#export-download").wait_for(state="visible", timeout=120_000)
+    with page.expect_download() as download:
+        page.locator("#export-download").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".zip" and "model/model.safetensors" in zipfile.ZipFile(saved).namelist()
+    assert (app_server.workspace / "runs" / first / "export" / "README.md").is_file()
+    shot(page, "9-export")
+    assert_clean(page)
+
+    # History: both runs listed, overlaid on one chart; load the first run's settings back.
+    open_tab(page, "history")
+    wait_text(page, "#history-table", re.escape(second))
+    assert first in text_of(page, "#history-table") and "accuracy" in text_of(page, "#history-table")
+    pick_option(page, "history-overlay", first)
+    pick_option(page, "history-overlay", second)
+    page.locator("#history-overlay-btn").click()
+    page.locator("#history-chart img").first.wait_for()
+    wait_text(page, "#history-metrics", re.escape(second))
+    pick_option(page, "history-pick", second)
+    page.locator("#history-load").click()
+    wait_text(page, "#history-note", "Loaded the settings")
+    shot(page, "10-history")
+    assert_clean(page)
+
+    # Code: the script is written from the loaded run's settings (6 steps at 5e-4). The code
+    # view draws only the lines in sight, so read the whole script from its download.
+    open_tab(page, "code")
+    wait_text(page, "#code-script", "TrainingArguments")
+    wait_text(page, "#code-launch", "accelerate launch")
+    with page.expect_download() as download:
+        page.locator("#code-download-script").click()
+    script = Path(download.value.path()).read_text()
+    assert download.value.suggested_filename == "train.py"
+    assert "max_steps=6," in script and "learning_rate=0.0005," in script and "from core" not in script
+    shot(page, "11-code")
+    assert_clean(page)
+    context.close()

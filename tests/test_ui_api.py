@@ -1,0 +1,208 @@
+"""The app driven through its API (gradio_client) against a real `python app.py`: bad uploads
+give clear messages and the app keeps serving; the bundled sentiment set + MiniLM starter +
+LoRA trains from the API and beats its baseline; a second client is told the trainer is busy.
+Plus in-process checks of the shell: fast start-up, widgets built from RunConfig, and the
+error decorator."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+gradio_client = pytest.importorskip("gradio_client")
+from gradio_client import Client, handle_file  # noqa: E402
+from gradio_client.exceptions import AppError  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Small and quick on a 2-core CPU, and reliably learns: 240 rows, short examples, a constant
+# learning rate high enough for LoRA (30 steps x 16 = 480 examples = 2.5 epochs of 192 rows).
+FAST = dict(max_rows=240, max_length=48, max_steps=30, learning_rate=3e-3, lr_scheduler_type="constant", r=16,
+            per_device_train_batch_size=16, eval_strategy="steps", eval_steps=10, save_strategy="no",
+            logging_steps=5)
+
+
+def client(server) -> Client:
+    return Client(server.url, verbose=False)
+
+
+def by_label(c: Client, api_name: str, **kwargs) -> dict:
+    """Call an endpoint and return its outputs keyed by component label."""
+    returns = c.view_api(return_format="dict", print_info=False)["named_endpoints"][api_name]["returns"]
+    values = c.predict(api_name=api_name, **kwargs)
+    values = values if isinstance(values, tuple) else (values,)
+    return {r["label"]: v for r, v in zip(returns, values)}
+
+
+def wait_for(c: Client, done, timeout: float, every: float = 2.0) -> dict:
+    deadline = time.time() + timeout
+    status = {}
+    while time.time() < deadline:
+        status = c.predict(api_name="/training_status")
+        if done(status):
+            return status
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f}s; last status {status}")
+
+
+# --------------------------------------------------------------------------- in-process
+def test_startup_does_not_import_the_heavy_libraries():
+    code = ("import sys; from ui import build_app, AppSettings; build_app(AppSettings(workshop=True)); "
+            "heavy = [m for m in ('torch', 'transformers', 'datasets', 'peft', 'bitsandbytes') if m in sys.modules]; "
+            "assert not heavy, heavy")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    r = subprocess.run([sys.executable, "app.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "--workshop" in r.stdout and "--mode" in r.stdout
+
+
+def test_widgets_reproduce_the_default_runconfig():
+    """Every widget's initial value is its RunConfig default: no defaults typed in the UI."""
+    from core.config import RunConfig
+    from ui.common import Session
+    from ui.shell import build
+
+    _, ctx = build()
+    values = {f.name: f.component.value for f in ctx.form.fields}
+    values.update({name: comp.value for name, comp in ctx.form.extras.items()})
+    cfg = ctx.form.to_config(Session(), values)
+    assert cfg.to_dict() == RunConfig().to_dict()
+    assert len(ctx.form.fields) >= 50
+    helps = [f.component.info for f in ctx.form.fields if hasattr(f.component, "info")]
+    assert all(helps), "every config widget shows its field's help text"
+
+
+def test_bad_widget_values_name_the_field():
+    from core.config import ConfigError
+    from ui.common import Session
+    from ui.shell import build
+
+    _, ctx = build()
+    with pytest.raises(ConfigError, match="train.learning_rate"):
+        ctx.form.to_config(Session(), {"learning_rate": -1.0})
+    with pytest.raises(ConfigError, match="train.max_steps needs a whole number"):
+        ctx.form.to_config(Session(), {"max_steps": None})
+
+
+def test_handler_turns_every_error_into_a_one_line_message(caplog):
+    import gradio as gr
+
+    from core.data import DataError
+    from ui.common import handler
+
+    @handler("do the thing")
+    def known():
+        raise DataError("x.csv is empty")
+
+    @handler("do the thing")
+    def unknown():
+        return {}["missing"]
+
+    with pytest.raises(gr.Error) as e:
+        known()
+    assert e.value.message == "x.csv is empty" and e.value.title == "Can't do the thing"
+    with pytest.raises(gr.Error) as e:
+        unknown()
+    assert "KeyError" in e.value.message and "\n" not in e.value.message and "Traceback" not in e.value.message
+    assert "Traceback" in caplog.text or any(r.exc_info for r in caplog.records)
+
+
+# --------------------------------------------------------------------------- through the API
+def test_bad_uploads_give_clear_messages_and_the_app_keeps_serving(app_server, tmp_path):
+    c = client(app_server)
+    cases = {"empty.csv": (b"", "empty"),
+             "header_only.csv": (b"text,label\n", "no data rows"),
+             "ragged.csv": (b"text,label\na,b\nc,d,e,f\ng,h\n", "ragged rows"),
+             "notes.docx": (b"PK\x03\x04 not a table", "file type")}
+    for name, (content, expected) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(AppError) as e:
+            c.predict(file=handle_file(str(path)), api_name="/upload_data")
+        message = str(e.value)
+        assert expected in message, message
+        assert "Traceback" not in message and "File \"" not in message
+    # ... and the app still answers, with the bundled data
+    summary = c.predict(data_source="bundled", bundled_dataset="sentiment", api_name="/load_data")[0]
+    assert "420 rows" in summary
+    # a good upload lands in this session's upload folder inside the workspace
+    good = tmp_path / "tiny.csv"
+    good.write_text("text,label\ngreat,pos\nawful,neg\nnice,pos\nbad,neg\n")
+    out = c.predict(file=handle_file(str(good)), api_name="/upload_data")
+    assert out[0] == "upload" and "4 rows" in out[1]
+    assert list((app_server.workspace / "uploads").glob("*/tiny.csv"))
+
+
+def test_switching_the_task_offers_that_tasks_models(app_server):
+    c = client(app_server)
+    name, _card, _weights, padding = c.predict(task="causal-lm", api_name="/set_task")
+    assert name["value"] == "starter:tiny-gpt2" and name["choices"][0][1] == "starter:tiny-gpt2"
+    assert "packing" in [v for _, v in padding["choices"]]
+    name, *_ , padding = c.predict(task="sequence-classification", padding="packing", api_name="/set_task")
+    assert name["value"] == "starter:all-MiniLM-L6-v2"
+    assert padding["value"] == "auto" and "packing" not in [v for _, v in padding["choices"]]
+
+
+def test_shared_mode_queues_a_second_browser(app_factory):
+    server = app_factory("--mode", "shared")
+    a, b = Client(server.url, verbose=False), Client(server.url, verbose=False)
+    a.predict(max_rows=240, max_steps=5, api_name="/start_training")
+    waiting = by_label(b, "/start_training", max_rows=240, max_steps=5)
+    assert "Waiting for the trainer" in waiting["Status"] and "in line" in waiting["Status"]
+    status = b.predict(api_name="/training_status")
+    assert status["status"] == "queued" and status["queue_position"] == 1
+    assert a.predict(api_name="/training_status")["run"] != status["run"]  # each sees only its own run
+    stopped = by_label(b, "/stop_training")
+    assert "Stopped" in stopped["Status"] and "cancelled while waiting" in stopped["Status"]
+    a.predict(api_name="/stop_training")
+
+
+def test_lora_on_the_bundled_sentiment_set_learns_and_a_second_client_is_busy(app_server):
+    c = client(app_server)
+    summary = c.predict(data_source="bundled", bundled_dataset="sentiment", api_name="/load_data")[0]
+    assert "420 rows" in summary
+    card, new_weights = c.predict(name_or_path="starter:all-MiniLM-L6-v2", task="sequence-classification",
+                                  api_name="/load_model")
+    assert "BertForSequenceClassification" in card and "512 tokens" in card
+    assert "classifier.weight" in new_weights and "expected" in new_weights
+    chips = c.predict(example=3, **FAST, api_name="/tokenize_preview")
+    assert "Example 4 of 192" in chips[0] and "[CLS]" in chips[1] and "attention_mask" in chips[1]
+    table = c.predict(grid_strategy="max_length", **FAST, api_name="/padding_stats")[0]
+    table = table.get("value", table)  # an update (value + label) comes back as a dict
+    strategies = [row[0] for row in table["data"]]
+    assert strategies[0].startswith("pad to max_length") and "✓ training" in strategies[2]
+    method = c.predict(method="lora", **FAST, api_name="/method_summary")
+    live = next(v for v in method if isinstance(v, str) and "trainable:" in v)
+    assert re.search(r"trainable: [\d,]+ of 22\.\dM \(0\.\d+ %\)", live), live
+
+    started = by_label(c, "/start_training", method="lora", **FAST)
+    assert "run `" in started["Status"]
+
+    other = client(app_server)  # another browser: must not get this session's run
+    with pytest.raises(AppError, match="trainer is busy"):
+        other.predict(api_name="/start_training")
+    assert other.predict(api_name="/training_status")["status"] == "idle"
+
+    again = by_label(c, "/start_training", method="lora", **FAST)
+    assert "Already training" in again["Status"]
+
+    status = wait_for(c, lambda s: s["status"] in ("finished", "failed", "stopped"), timeout=420)
+    assert status["status"] == "finished", status
+    assert status["step"] == status["max_steps"] == 30
+    base, final = status["baseline"]["eval_accuracy"], status["final"]["eval_accuracy"]
+    assert final > base, (base, final)
+
+    series = {row["series"] for row in status["curve"]}
+    assert {"train loss", "eval loss", "eval accuracy"} <= series
+    assert [r["step"] for r in status["curve"] if r["series"] == "eval accuracy"] == [0, 10, 20, 30]
+
+    view = by_label(c, "/poll_training")
+    assert view["Loss and accuracy"]  # the redrawn chart
+    assert "Finished" in view["Status"] and "accuracy" in view["Metrics"]
+    assert "step 30 / 30" in view["Progress"]
+    assert "training / " in view["Log"] and "baseline (before training)" in view["Log"]

@@ -1,0 +1,304 @@
+"""What every tab shares: app settings, the per-browser session, widgets built from
+RunConfig fields, the form that turns widget values back into a RunConfig, and the one
+error decorator that wraps every handler.
+
+* :func:`Form.widget` builds a component from a config field: its default, choices and
+  help text (as ``info=``) come from :func:`core.config.field_info`, never typed here.
+* :meth:`Form.to_config` is the single place widget values become a RunConfig: it starts
+  from the session's current config and applies ``cfg.replace(section={...})``, so the
+  dataclasses' own validation produces the messages the user sees.
+* :func:`handler` turns the engine's typed errors into ``gr.Error(message)`` and any other
+  exception into a one-line message (the traceback goes to the server log), so no
+  traceback reaches the page and the app keeps serving.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+import gradio as gr
+
+from core.config import ConfigError, RunConfig, field_info
+from core.data import DataError
+from core.jobs import BusyError
+from core.models import ModelError
+from core.paths import PathError
+from core.preview import PreviewCache
+
+log = logging.getLogger("fine_tune_studio.ui")
+
+EXPLAIN_TITLE = "What's happening and why"
+KNOWN_ERRORS = (ConfigError, DataError, ModelError, PathError, BusyError, FileExistsError)
+
+
+# --------------------------------------------------------------------------- settings
+@dataclass(frozen=True)
+class AppSettings:
+    """How the app was launched (set once by app.py, read by the tabs)."""
+
+    mode: Literal["local", "shared"] = "local"
+    workshop: bool = False  # explanations open by default and steps numbered
+
+    @property
+    def allow_queue(self) -> bool:
+        # Shared mode lines sessions up for the one trainer; local mode says "busy".
+        return self.mode == "shared"
+
+
+# --------------------------------------------------------------------------- session
+_CLIENT_ID = re.compile(r"[0-9a-f]{32}")
+
+
+@dataclass
+class Session:
+    """One browser session's state (held in a gr.State, never in module globals)."""
+
+    cfg: RunConfig = field(default_factory=RunConfig)
+    cache: PreviewCache = field(default_factory=PreviewCache)
+    client_id: str = ""          # kept in the browser's localStorage, so a reload keeps it
+    upload_path: str = ""        # the session's copy of its uploaded training file
+    validation_path: str = ""    # ... and of its optional validation file
+    loaded_source: tuple = ()    # source_key of the table whose roles the widgets show
+    targets_for: tuple = ()      # model key whose linear layers the target checkboxes list
+    precision_labelled: bool = False
+    job_name: str = ""
+    events_drawn: int = -1       # events already on this page's chart (-1 = nothing drawn)
+
+    def owner(self) -> str:
+        """The id the job queue knows this browser by (made up on first use for API clients)."""
+        if not _CLIENT_ID.fullmatch(self.client_id or ""):
+            self.client_id = uuid.uuid4().hex
+        return self.client_id
+
+    def adopt(self, stored: Any) -> str:
+        """Take the client id stored in the browser, if it is one of ours."""
+        if isinstance(stored, str) and _CLIENT_ID.fullmatch(stored):
+            self.client_id = stored
+        return self.owner()
+
+
+def new_session_state() -> gr.State:
+    # A callable initial value builds a fresh Session (and an empty cache) per browser.
+    return gr.State(lambda: Session(), delete_callback=lambda s: s.cache.clear() if isinstance(s, Session) else None)
+
+
+# --------------------------------------------------------------------------- errors
+def handler(action: str) -> Callable[[Callable], Callable]:
+    """Wrap a Gradio handler: known errors become ``gr.Error(their message)``; anything
+    else becomes a short one-line error and its traceback goes to the server log."""
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except KNOWN_ERRORS as exc:
+                raise gr.Error(user_message(exc), title=f"Can't {action}", print_exception=False) from None
+            except Exception as exc:  # noqa: BLE001 - the page must never see a traceback
+                log.exception("unexpected error while trying to %s", action)
+                first = (str(exc).splitlines() or [""])[0][:200]
+                raise gr.Error(f"Something went wrong ({type(exc).__name__}: {first}). "
+                               "The details are in the server log.", title=f"Can't {action}",
+                               print_exception=False) from None
+
+        return wrapper
+
+    return decorate
+
+
+def user_message(exc: BaseException) -> str:
+    # The engine's messages are written for people already ("sentiment.csv is empty"); keep
+    # them verbatim (no capitalising: they often start with a file name).
+    return str(exc).strip() or type(exc).__name__
+
+
+# --------------------------------------------------------------------------- the form
+def human_label(name: str) -> str:
+    """'per_device_train_batch_size' -> 'Per device train batch size'."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+@dataclass
+class Field:
+    """A widget bound to one RunConfig field."""
+
+    section: str
+    name: str
+    component: gr.components.Component
+    type: Any
+
+    def parse(self, value: Any) -> Any:
+        """Widget value -> field value; a bad value raises ConfigError naming the field."""
+        key = f"{self.section}.{self.name}"
+        t = self.type
+        choices = field_info(self.section, self.name)["choices"]
+        if choices is not None:
+            if value not in choices:  # Radio of ints may come back as text through the API
+                match = [c for c in choices if str(c) == str(value)]
+                if match:
+                    return match[0]
+            return value
+        if t is bool:
+            return bool(value)
+        if t is int:
+            if value is None or value == "":
+                raise ConfigError(f"{key} needs a whole number")
+            try:
+                f = float(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"{key} must be a whole number, got {value!r}") from None
+            if not f.is_integer():
+                raise ConfigError(f"{key} must be a whole number, got {value!r}")
+            return int(f)
+        if t is float:
+            if value is None or value == "":
+                raise ConfigError(f"{key} needs a number")
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"{key} must be a number, got {value!r}") from None
+        if t is str:
+            return "" if value is None else str(value)
+        return list(value or [])
+
+
+class Form:
+    """Every widget that feeds the RunConfig, plus the few UI-only choices (like the data
+    source) that decide several fields at once."""
+
+    def __init__(self) -> None:
+        self.fields: list[Field] = []
+        self.extras: dict[str, gr.components.Component] = {}
+        self._rules: list[Callable[["Session", dict[str, Any], dict[str, dict[str, Any]]], None]] = []
+        self._restorers: list[Callable[["Session", RunConfig], dict]] = []
+
+    # ---- building ---------------------------------------------------------------
+    def widget(self, section: str, name: str, *, kind: str | None = None, label: str | None = None,
+               choices: list | None = None, **kw: Any) -> Any:
+        """A component for ``section.name`` with the field's default, choices and help."""
+        info = field_info(section, name)
+        t, default, options = info["type"], info["default"], info["choices"]
+        kw.setdefault("info", info["help"])
+        kw.setdefault("label", label or human_label(name))
+        kw.setdefault("value", default)
+        kw.setdefault("elem_id", f"fld-{section}-{name}".replace("_", "-"))
+        options = choices if choices is not None else (list(options) if options is not None else None)
+        if kind is None:
+            kind = ("radio" if len(options) <= 4 else "dropdown") if options is not None else \
+                {bool: "checkbox", int: "number", float: "number", str: "text"}.get(t, "checkboxgroup")
+        if kind == "radio":
+            comp = gr.Radio(choices=options, **kw)
+        elif kind == "dropdown":
+            comp = gr.Dropdown(choices=options, **kw)
+        elif kind == "checkbox":
+            comp = gr.Checkbox(**kw)
+        elif kind == "number":
+            if t is int:
+                kw.setdefault("precision", 0)
+            comp = gr.Number(**kw)
+        elif kind == "slider":
+            comp = gr.Slider(**kw)
+        elif kind == "text":
+            comp = gr.Textbox(**kw)
+        elif kind == "checkboxgroup":
+            comp = gr.CheckboxGroup(choices=options or [], **kw)
+        else:
+            raise ValueError(f"unknown widget kind {kind!r} for {section}.{name}")
+        self.bind(section, name, comp)
+        return comp
+
+    def bind(self, section: str, name: str, component: Any) -> Any:
+        """Bind an existing component (built by hand, e.g. a dropdown of columns) to a field."""
+        info = field_info(section, name)  # fails at start-up for a field that does not exist
+        if any(f.name == name for f in self.fields) or name in self.extras:
+            raise ValueError(f"{section}.{name} is bound twice")
+        self.fields.append(Field(section, name, component, info["type"]))
+        return component
+
+    def extra(self, name: str, component: Any) -> Any:
+        """A UI-only input every config-building handler also receives (by ``name``)."""
+        if name in self.extras or any(f.name == name for f in self.fields):
+            raise ValueError(f"form input {name!r} is defined twice")
+        self.extras[name] = component
+        return component
+
+    def rule(self, fn: Callable[["Session", dict[str, Any], dict[str, dict[str, Any]]], None]) -> None:
+        """``fn(session, values, groups)`` may edit ``groups`` (section -> changes) from extras."""
+        self._rules.append(fn)
+
+    def restorer(self, fn: Callable[["Session", RunConfig], dict]) -> None:
+        """``fn(session, cfg)`` returns updates for extras when widgets are set from a config."""
+        self._restorers.append(fn)
+
+    # ---- using --------------------------------------------------------------------
+    def inputs(self) -> dict[str, Any]:
+        """Keyword inputs for an event: config field names and extras -> components."""
+        return {**{f.name: f.component for f in self.fields}, **self.extras}
+
+    def to_config(self, session: Session, values: dict[str, Any]) -> RunConfig:
+        """The one function that turns widget values into the session's RunConfig."""
+        groups: dict[str, dict[str, Any]] = {}
+        for f in self.fields:
+            if f.name in values:
+                groups.setdefault(f.section, {})[f.name] = f.parse(values[f.name])
+        for rule in self._rules:
+            rule(session, values, groups)
+        cfg = session.cfg.replace(**groups)
+        session.cfg = cfg
+        return cfg
+
+    def restore(self, session: Session, cfg: RunConfig) -> dict:
+        """Updates that set every widget to ``cfg`` (the inverse of :meth:`to_config`)."""
+        session.cfg = cfg
+        out: dict = {}
+        for f in self.fields:
+            value = getattr(getattr(cfg, f.section), f.name)
+            choices = getattr(f.component, "choices", None)
+            if choices is not None:
+                known = [c[1] if isinstance(c, (tuple, list)) else c for c in choices]
+                missing = [v for v in (value if isinstance(value, list) else [value]) if v not in known]
+                if missing:  # e.g. a column name the dropdown only learns once the data is read
+                    out[f.component] = gr.update(choices=[*choices, *[(str(v), v) for v in missing]], value=value)
+                    continue
+            out[f.component] = gr.update(value=value)
+        for fn in self._restorers:
+            out.update(fn(session, cfg))
+        return out
+
+
+# --------------------------------------------------------------------------- small helpers
+def explain(settings: AppSettings, text: str) -> gr.Accordion:
+    """The collapsible plain-words explanation each tab starts with."""
+    with gr.Accordion(EXPLAIN_TITLE, open=settings.workshop, elem_classes=["fts-explain"]) as acc:
+        gr.Markdown(text)
+    return acc
+
+
+def section_title(text: str) -> gr.Markdown:
+    return gr.Markdown(f"### {text}", elem_classes=["fts-section-title"])
+
+
+def close_figure(fig: Any) -> Any:
+    """Gradio renders the figure when the handler returns; free pyplot's reference now."""
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # pragma: no cover
+        pass
+    return fig
+
+
+def note(text: str, kind: Literal["info", "warn", "ok"] = "info") -> str:
+    """A small coloured callout (HTML) for gr.HTML components."""
+    import html
+
+    return f'<div class="fts-note fts-note-{kind}">{html.escape(text)}</div>' if text else ""

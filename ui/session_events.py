@@ -1,0 +1,43 @@
+"""Page load: give the session its client id, kept in the browser's localStorage, and
+put back the settings of this browser's live run.
+
+The id is made once per browser and stored with gr.BrowserState, so reloading the page
+(or opening it again later) yields the same id: the Train tab uses it as the job owner to
+reattach to a run that is still going, and every widget is set to that run's config so the
+page shows what is training. API clients never run this event; their session makes up its
+own id on first use (:meth:`ui.common.Session.owner`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from core.jobs import default_queue
+
+from .common import Form, Session, handler
+
+
+@handler("start the session")
+def init_session(session: Session, stored_id: Any) -> tuple[Session, str]:
+    return session, session.adopt(stored_id)
+
+
+@handler("restore your run's settings")
+def restore_settings(form: Form, session: Session) -> dict:
+    job = default_queue().latest_for(session.owner())
+    if job is None or job.done:
+        return {component: gr.skip() for component in form.inputs().values()}
+    return form.restore(session, job.cfg)
+
+
+def wire_page_load(ctx: Any) -> Any:
+    """The page-load chain; tabs attach their own `.then(...)` to what this returns."""
+    import functools
+
+    loaded = ctx.demo.load(init_session, inputs=[ctx.session, ctx.client_id],
+                           outputs=[ctx.session, ctx.client_id], api_visibility="private",
+                           show_progress="hidden")
+    return loaded.then(functools.partial(restore_settings, ctx.form), inputs=[ctx.session],
+                       outputs=list(ctx.form.inputs().values()), api_visibility="private", show_progress="hidden")
