@@ -138,7 +138,14 @@ def ab_order(n_pairs: int) -> list[str]:
 
 @contextlib.contextmanager
 def silenced() -> Iterator[None]:
-    """Swallow stdout/stderr chatter of a library call (both arms of a comparison get it)."""
+    """Swallow stdout/stderr chatter of a library call (both arms of a comparison get it).
+    The redirect is process-wide, so only the main thread may install it (a worker thread
+    restoring the streams out of order would silence the main thread for good)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         yield
 

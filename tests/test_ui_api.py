@@ -61,6 +61,20 @@ def test_startup_does_not_import_the_heavy_libraries():
     assert r.returncode == 0 and "--workshop" in r.stdout and "--mode" in r.stdout
 
 
+def test_flags(monkeypatch):
+    sys.path.insert(0, str(ROOT))
+    import app
+
+    monkeypatch.delenv("SPACE_ID", raising=False)
+    args = app.parse_args([])
+    assert (args.host, args.port, args.mode, args.share, args.workshop) == ("127.0.0.1", 7860, "local", False, False)
+    args = app.parse_args(["--port", "8000", "--workshop", "--share", "--mode", "shared"])
+    assert (args.port, args.workshop, args.share, args.mode) == (8000, True, True, "shared")
+    monkeypatch.setenv("SPACE_ID", "someone/studio")
+    args = app.parse_args([])
+    assert (args.host, args.mode) == ("0.0.0.0", "shared")
+
+
 def test_widgets_reproduce_the_default_runconfig():
     """Every widget's initial value is its RunConfig default: no defaults typed in the UI."""
     from core.config import RunConfig
@@ -75,6 +89,21 @@ def test_widgets_reproduce_the_default_runconfig():
     assert len(ctx.form.fields) >= 50
     helps = [f.component.info for f in ctx.form.fields if hasattr(f.component, "info")]
     assert all(helps), "every config widget shows its field's help text"
+
+
+@pytest.mark.parametrize("workshop", [False, True])
+def test_every_tab_starts_with_an_explanation_open_in_workshop_mode(workshop):
+    import gradio as gr
+
+    from ui.common import EXPLAIN_TITLE, AppSettings
+    from ui.shell import build
+
+    demo, ctx = build(AppSettings(workshop=workshop))
+    labels = [tab.label for tab in ctx.tab_items.values()]
+    assert labels[:5] == (["1. Data", "2. Model", "3. Tokenize & pad", "4. Method & precision", "5. Train"]
+                          if workshop else ["Data", "Model", "Tokenize & pad", "Method & precision", "Train"])
+    explanations = [b for b in demo.blocks.values() if isinstance(b, gr.Accordion) and b.label == EXPLAIN_TITLE]
+    assert len(explanations) >= 5 and all(a.open == workshop for a in explanations)
 
 
 def test_bad_widget_values_name_the_field():

@@ -8,6 +8,7 @@ and the Code tab writes a standalone script."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import zipfile
@@ -25,6 +26,10 @@ FAST = dict(max_rows=240, max_length=64, max_steps=25, learning_rate=2e-3, eval_
 # A second, shorter run one setting apart, so History has two curves to overlay.
 SECOND = dict(FAST, max_steps=6, learning_rate=5e-4)
 FAKE_TOKEN = "hf_FakeTokenForTests0123456789abcdef"
+# A few steps of the tiny GPT-2 on the bundled quotes: enough to stream two different texts.
+CAUSAL = dict(data_source="bundled", bundled_dataset="quotes", task="causal-lm", name_or_path="starter:tiny-gpt2",
+              method="full", max_rows=80, max_length=64, max_steps=4, learning_rate=2e-3, eval_strategy="no",
+              save_strategy="no", max_new_tokens=12)
 
 
 def train(c: Client, timeout: float = 420, **values) -> dict:
@@ -127,7 +132,7 @@ def test_history_lists_overlays_and_refuses_a_finished_resume(runs):
     assert rows["results-a"][1] == "finished" and rows["results-a"][5].startswith("accuracy ")
     assert "2 runs" in summary
 
-    plot, metrics = c.predict(names=["results-a", "results-b"], api_name="/history_overlay")
+    plot, metrics = (value_of(v) for v in c.predict(names=["results-a", "results-b"], api_name="/history_overlay"))
     assert plot and plot.get("plot"), plot
     assert [r[0] for r in metrics["data"]] == ["results-a", "results-b"]
     assert "0.002" in str(metrics["data"][0]) and "0.0005" in str(metrics["data"][1])
@@ -151,3 +156,69 @@ def test_code_tab_writes_a_standalone_script(runs):
     assert command.startswith("accelerate launch --config_file accelerate_config.yaml -m core train run.yaml")
     with pytest.raises(AppError, match="less than minimum"):
         c.predict(num_gpus=0, strategy="ddp", mixed_precision="bf16", api_name="/code_accelerate")
+
+
+def test_compare_generate_streams_both_models(runs):
+    c = runs
+    train(c, **CAUSAL, run_name="results-causal")
+    loaded = c.predict(run="results-causal", api_name="/compare_load")
+    status, prompts = loaded[1], value_of(loaded[12])
+    assert "causal LM" in status and "base and fine-tuned models both in memory" in status
+    assert len(prompts.splitlines()) == 3, prompts  # pre-filled from validation rows
+    job = c.submit(run="results-causal", prompts="Quote by Ada:\nQuote by Linus:", max_new_tokens=12,
+                   api_name="/compare_generate")
+    final_html, note_text = job.result()
+    streamed = job.outputs()
+    assert len(streamed) > 4, "the outputs arrive token by token"
+    assert "Base model (before training)" in final_html and "Fine-tuned model" in final_html
+    assert final_html.count("Prompt ") == 2 and "waiting" not in final_html
+    assert "greedy decoding" in note_text and "at most 12 new tokens" in note_text
+    with pytest.raises(AppError, match="this run is a causal LM"):
+        c.predict(run="results-causal", text="x", text_pair="", api_name="/compare_classify")
+
+
+# --------------------------------------------------------------------------- in-process
+def fake_run(root: Path, name: str, owner: str, status: str = "finished") -> None:
+    d = root / "runs" / name
+    d.mkdir(parents=True)
+    (d / "config.yaml").write_text("{}\n")
+    (d / "summary.json").write_text(json.dumps({"name": name, "owner": owner, "status": status,
+                                                "task": "sequence-classification", "created": name}))
+
+
+def test_shared_mode_lists_only_this_browsers_runs(tmp_path, monkeypatch):
+    from core.config import ConfigError
+    from ui.common import AppSettings, Session
+    from ui.results_common import find_run, finished_runs, visible_runs
+
+    monkeypatch.setenv("FTS_WORKSPACE", str(tmp_path))
+    me, other = Session(client_id="a" * 32), Session(client_id="b" * 32)
+    fake_run(tmp_path, "r1-mine", me.owner())
+    fake_run(tmp_path, "r2-theirs", other.owner())
+    fake_run(tmp_path, "r3-mine-stopped", me.owner(), status="stopped")
+    shared, local = AppSettings(mode="shared"), AppSettings(mode="local")
+    assert [r["name"] for r in visible_runs(shared, me)] == ["r3-mine-stopped", "r1-mine"]
+    assert [r["name"] for r in finished_runs(shared, me)] == ["r1-mine"]
+    assert len(visible_runs(local, me)) == 3
+    with pytest.raises(ConfigError, match="no run named 'r2-theirs' among your runs"):
+        find_run(shared, me, "r2-theirs")
+    with pytest.raises(ConfigError, match="no run named"):
+        find_run(shared, me, "../r2-theirs")
+    with pytest.raises(ConfigError, match="only a finished run"):
+        find_run(shared, me, "r3-mine-stopped", finished=True)
+
+
+def test_workshop_mode_hides_and_refuses_the_hub_push():
+    import gradio as gr
+
+    from ui import export as export_tab
+    from ui.common import AppSettings, Session
+    from ui.shell import build
+
+    _, ctx = build(AppSettings(workshop=True))
+    assert ctx.parts_of(export_tab).hub_box.visible is False
+    _, ctx = build(AppSettings())
+    assert ctx.parts_of(export_tab).hub_box.visible is True
+    with pytest.raises(gr.Error, match="switched off in workshop mode"):
+        export_tab.export_push(AppSettings(workshop=True), ctx.parts_of(export_tab), Session(), "any", "", "a/b",
+                               FAKE_TOKEN, True)

@@ -102,8 +102,7 @@ class CompareParts:
     prompts: gr.Textbox
     generate_btn: gr.Button
     gen_note: gr.Markdown
-    base_out: gr.HTML
-    tuned_out: gr.HTML
+    outputs: gr.HTML
 
 
 def layout(ctx: Any) -> CompareParts:
@@ -175,32 +174,38 @@ def layout(ctx: Any) -> CompareParts:
                     form.widget("generate", "repetition_penalty", kind="slider", minimum=0.5, maximum=2.0, step=0.05,
                                 label="Repetition penalty")
         gen_note = gr.Markdown(elem_classes=["fts-hint"], elem_id="compare-gen-note")
-        with gr.Row(equal_height=False):
-            base_out = gr.HTML(label="Base model", elem_id="compare-base-out", padding=False)
-            tuned_out = gr.HTML(label="Fine-tuned model", elem_id="compare-tuned-out", padding=False)
+        outputs = gr.HTML(label="Base and fine-tuned outputs", elem_id="compare-outputs", padding=False)
     return CompareParts(cache=cache, run=run, refresh_btn=refresh_btn, load_btn=load_btn, status=status, empty=empty,
                         cls_box=cls_box, text=text, text_pair=text_pair, classify_btn=classify_btn, verdict=verdict,
                         base_label=base_label, tuned_label=tuned_label, validate_btn=validate_btn,
                         validation_summary=validation_summary, validation_plot=validation_plot,
                         disagreements=disagreements, gen_box=gen_box, prompts=prompts, generate_btn=generate_btn,
-                        gen_note=gen_note, base_out=base_out, tuned_out=tuned_out)
+                        gen_note=gen_note, outputs=outputs)
 
 
 # --------------------------------------------------------------------------- views
-def outputs_html(title: str, prompts: list[str], texts: list[str], active: int = -1) -> str:
-    """One card per prompt: the model's text (prompt included, as the tokenizer decodes it)."""
-    cards = []
-    for i, (p, t) in enumerate(zip(prompts, texts)):
-        body = html.escape(t) if t else '<span style="opacity:.55">waiting…</span>'
-        cursor = ' <span style="opacity:.6">▌</span>' if i == active else ""
-        cards.append('<div style="border:1px solid var(--border-color-primary);border-radius:10px;'
-                     'padding:10px 12px;margin-bottom:8px;background:var(--background-fill-secondary)">'
-                     f'<div style="font-size:.78rem;text-transform:uppercase;letter-spacing:.04em;'
-                     f'color:var(--body-text-color-subdued);margin-bottom:4px">Prompt {i + 1}: '
-                     f'{html.escape(p[:80])}</div><div style="white-space:pre-wrap;line-height:1.5;'
-                     f'font-family:var(--font-mono);font-size:.9rem">{body}{cursor}</div></div>')
-    return (f'<div class="fts-compare-out"><div style="font-weight:700;margin:4px 0 8px">{html.escape(title)}</div>'
-            + "".join(cards) + "</div>")
+CELL = ("border:1px solid var(--border-color-primary);border-radius:10px;padding:10px 12px;"
+        "background:var(--background-fill-secondary);white-space:pre-wrap;line-height:1.5;"
+        "font-family:var(--font-mono);font-size:.9rem")
+
+
+def outputs_html(prompts: list[str], base: list[str], tuned: list[str], active: tuple[int, str] = (-1, "")) -> str:
+    """Base and fine-tuned side by side, one row per prompt so the two answers line up. Each
+    text starts with the prompt as the tokenizer gives it back (an uncased tokenizer lowercases)."""
+    def cell(text: str, on: bool) -> str:
+        body = html.escape(text) if text else '<span style="opacity:.5">waiting…</span>'
+        return f'<div style="{CELL}">{body}{" <span style=opacity:.6>▌</span>" if on else ""}</div>'
+
+    out = ['<div class="fts-compare-out" style="display:grid;grid-template-columns:1fr 1fr;gap:8px 14px">',
+           '<div style="font-weight:700">Base model (before training)</div>',
+           '<div style="font-weight:700">Fine-tuned model</div>']
+    for i, prompt in enumerate(prompts):
+        out.append(f'<div style="grid-column:1 / span 2;margin-top:6px;font-size:.85rem;'
+                   f'color:var(--body-text-color-subdued)">Prompt {i + 1}: <b>{html.escape(prompt)}</b></div>')
+        out.append(cell(base[i], active == (i, "base")))
+        out.append(cell(tuned[i], active == (i, "tuned")))
+    out.append("</div>")
+    return "".join(out)
 
 
 def _short(text: str, limit: int = 200) -> str:
@@ -278,8 +283,8 @@ def compare_load(settings: AppSettings, parts: CompareParts, session: Session, c
                         parts.validation_plot: gr.update(value=None, visible=False),
                         parts.disagreements: gr.update(value=None, visible=False)})
         else:
-            out.update({parts.prompts: "\n".join(comp.prompts(N_PROMPTS)), parts.base_out: "",
-                        parts.tuned_out: "", parts.gen_note: ""})
+            out.update({parts.prompts: "\n".join(comp.prompts(N_PROMPTS)), parts.outputs: "",
+                        parts.gen_note: ""})
     return out
 
 
@@ -355,19 +360,14 @@ def compare_generate(form: Form, parts: CompareParts, settings: AppSettings, ses
     lines = lines[:MAX_PROMPTS]
     how = (f"sampling (temperature {gen.temperature}, top-p {gen.top_p}, top-k {gen.top_k})" if gen.do_sample
            else "greedy decoding")
-    base, tuned = [""] * len(lines), [""] * len(lines)
+    texts = {"base": [""] * len(lines), "tuned": [""] * len(lines)}
     for i, prompt in enumerate(lines):
         for side, text in comp.stream(prompt, gen):
-            if side == "base":
-                base[i] = text
-                yield {parts.base_out: outputs_html("Base model (before training)", lines, base, i),
-                       parts.gen_note: f"Prompt {i + 1} of {len(lines)}: the base model is writing…"}
-            else:
-                tuned[i] = text
-                yield {parts.tuned_out: outputs_html("Fine-tuned model", lines, tuned, i),
-                       parts.gen_note: f"Prompt {i + 1} of {len(lines)}: the fine-tuned model is writing…"}
-    yield {parts.base_out: outputs_html("Base model (before training)", lines, base),
-           parts.tuned_out: outputs_html("Fine-tuned model", lines, tuned),
+            texts[side][i] = text
+            who = "the base model" if side == "base" else "the fine-tuned model"
+            yield {parts.outputs: outputs_html(lines, texts["base"], texts["tuned"], (i, side)),
+                   parts.gen_note: f"Prompt {i + 1} of {len(lines)}: {who} is writing…"}
+    yield {parts.outputs: outputs_html(lines, texts["base"], texts["tuned"]),
            parts.gen_note: f"{len(lines)} prompt(s), {how}, at most {gen.max_new_tokens} new tokens, "
                            f"repetition penalty {gen.repetition_penalty}: the same settings for both models."}
 
@@ -377,7 +377,7 @@ def wire(ctx: Any, parts: CompareParts) -> None:
     form, session, settings = ctx.form, ctx.session, ctx.settings
     load_outs = [parts.run, parts.status, parts.empty, parts.cls_box, parts.gen_box, parts.text_pair, parts.verdict,
                  parts.base_label, parts.tuned_label, parts.validation_summary, parts.validation_plot,
-                 parts.disagreements, parts.prompts, parts.base_out, parts.tuned_out, parts.gen_note]
+                 parts.disagreements, parts.prompts, parts.outputs, parts.gen_note]
     runs = dict(fn=functools.partial(compare_runs, settings, parts), inputs=[session, parts.cache, parts.run],
                 outputs=[parts.run, parts.empty], show_progress="hidden", concurrency_limit=None,
                 api_visibility="private")
@@ -400,4 +400,4 @@ def wire(ctx: Any, parts: CompareParts) -> None:
                              api_name="compare_validation")
     parts.generate_btn.click(functools.partial(compare_generate, form, parts, settings),
                              inputs=[session, parts.cache, parts.run, parts.prompts], inputs_kwargs=form.inputs(),
-                             outputs=[parts.base_out, parts.tuned_out, parts.gen_note], api_name="compare_generate")
+                             outputs=[parts.outputs, parts.gen_note], api_name="compare_generate")

@@ -21,7 +21,7 @@ from .results_common import TASK_NAMES, duration, find_run, result_handler, visi
 
 TITLE = "History"
 COLUMNS = ["Run", "Status", "Task", "Model", "Method", "Key metric", "Duration", "Started"]
-COLUMN_WIDTHS = ["25%", "10%", "10%", "15%", "7%", "15%", "8%", "10%"]
+COLUMN_WIDTHS = ["22%", "9%", "12%", "15%", "7%", "16%", "9%", "10%"]
 METRICS = ("eval_accuracy", "eval_f1", "eval_loss", "eval_perplexity")
 
 EXPLANATION = """
@@ -70,7 +70,7 @@ def layout(ctx: Any) -> HistoryParts:
         with gr.Column(scale=8, min_width=420):
             chart = gr.Plot(label="Loss curves", show_label=False, format="png", elem_id="history-chart")
     metrics = gr.Dataframe(label="Their settings and scores (validation, before → after training)",
-                           interactive=False, wrap=True, buttons=[], elem_id="history-metrics")
+                           interactive=False, wrap=True, buttons=[], visible=False, elem_id="history-metrics")
     section_title("Reuse a run")
     with gr.Row(equal_height=False, elem_classes=["fts-panel"]):
         pick = gr.Dropdown([], value=None, label="Run", allow_custom_value=True, scale=5, elem_id="history-pick")
@@ -176,7 +176,7 @@ def history_overlay(settings: AppSettings, parts: HistoryParts, session: Session
     series = [(r["name"], read_events(Path(r["path"]))) for r in rows]
     is_cls = all(r.get("task") == "sequence-classification" for r in rows)
     fig = legend_below(loss_figure(series, "eval_accuracy" if is_cls else None))
-    return {parts.chart: close_figure(fig), parts.metrics: metrics_frame(rows)}
+    return {parts.chart: close_figure(fig), parts.metrics: gr.update(value=metrics_frame(rows), visible=True)}
 
 
 def legend_below(fig: Any) -> Any:
@@ -250,9 +250,10 @@ def history_resume(parts: HistoryParts, settings: AppSettings, session: Session,
 
 
 # --------------------------------------------------------------------------- wiring
-def _components(parts: Any) -> list:
+def _blocks(parts: Any) -> list:
+    """Every component and layout block of a tab's parts (what its view may update)."""
     return [getattr(parts, f.name) for f in dataclasses.fields(parts)
-            if isinstance(getattr(parts, f.name), gr.components.Component)]
+            if isinstance(getattr(parts, f.name), gr.blocks.Block)]
 
 
 def wire(ctx: Any, parts: HistoryParts) -> None:
@@ -276,4 +277,4 @@ def wire(ctx: Any, parts: HistoryParts) -> None:
                            api_name="history_resume", concurrency_limit=None).success(
         # the Train tab picks the resumed run up and starts polling it
         functools.partial(train_tab.poll_training, train_parts, settings), inputs=[session],
-        outputs=_components(train_parts), api_visibility="private", show_progress="hidden")
+        outputs=_blocks(train_parts), api_visibility="private", show_progress="hidden")

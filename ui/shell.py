@@ -22,7 +22,7 @@ import gradio as gr
 
 from .common import AppSettings, Form, new_session_state
 
-# The tabs, in order. Later: "compare", "export", "history".
+# The tabs, in order: adding a tab is adding its module name here.
 TABS = ("data", "model", "tokenizing", "method", "train", "compare", "export", "history", "code")
 
 CSS_PATH = Path(__file__).resolve().parent.parent / "assets" / "style.css"
@@ -98,12 +98,12 @@ def footer(settings: AppSettings) -> None:
 
 def launch_options(settings: AppSettings) -> dict[str, Any]:
     """Theme and css go to launch() in Gradio 6 (not to Blocks)."""
+    from core.data import max_upload_bytes
+
     # System fonts only: the app must work without internet (no web-font downloads).
     theme = gr.themes.Soft(primary_hue="indigo", secondary_hue="slate", neutral_hue="slate",
                            font=["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "sans-serif"],
                            font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"])
-    from core.data import max_upload_bytes
-
     # run_history off: Gradio's "Runs" page would keep every call's inputs (uploaded data
     # included) in the browser and be confused with training runs. max_file_size stops giant
     # uploads early; anything over FTS_MAX_UPLOAD_MB but below it gets the studio's message.

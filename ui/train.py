@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,10 +47,13 @@ class TrainParts:
     resume_btn: gr.Button
     status: gr.Markdown
     progress: gr.HTML
+    run_box: gr.Column
     chart: gr.Plot
     chart_note: gr.Markdown
     metrics: gr.Markdown
     log: gr.Textbox
+    plan: gr.Markdown
+    fields: list
     timer: gr.Timer
     status_json: gr.JSON
     status_btn: gr.Button
@@ -58,6 +62,7 @@ class TrainParts:
 def layout(ctx: Any) -> TrainParts:
     form: Form = ctx.form
     explain(ctx.settings, EXPLANATION)
+    first_field = len(form.fields)
     with gr.Row(equal_height=False):
         with gr.Column(scale=4, min_width=320, elem_classes=["fts-panel"]):
             section_title("Hyperparameters")
@@ -105,18 +110,22 @@ def layout(ctx: Any) -> TrainParts:
             # A matplotlib figure (core.plots.loss_figure): eval points get markers from the first
             # one (a line chart draws nothing for a one-point series) and accuracy gets its own axis.
             # Redrawn only when new events arrive (~0.1 s each), not on every timer tick.
-            chart = gr.Plot(label="Loss and accuracy", show_label=False, elem_id="train-chart", format="png")
-            chart_note = gr.Markdown(elem_classes=["fts-hint"], elem_id="train-chart-note", label="Chart points",
-                                     show_label=False)
-            metrics = gr.Markdown(elem_id="train-metrics", elem_classes=["fts-summary"], label="Metrics",
-                                  show_label=False)
-            log = gr.Textbox(label="Log", lines=12, max_lines=16, interactive=False, autoscroll=True,
-                             elem_id="train-log", buttons=["copy"])
+            with gr.Column(visible=False) as run_box:  # shown once this browser has a run
+                chart = gr.Plot(label="Loss and accuracy", show_label=False, elem_id="train-chart", format="png")
+                chart_note = gr.Markdown(elem_classes=["fts-hint"], elem_id="train-chart-note",
+                                         label="Chart points", show_label=False)
+                metrics = gr.Markdown(elem_id="train-metrics", elem_classes=["fts-summary"], label="Metrics",
+                                      show_label=False)
+                log = gr.Textbox(label="Log", lines=12, max_lines=16, interactive=False, autoscroll=True,
+                                 elem_id="train-log", buttons=["copy"])
+            plan = gr.Markdown(elem_id="train-plan", elem_classes=["fts-plan"], label="Plan", container=True,
+                               show_label=False)
     timer = gr.Timer(POLL_SECONDS, active=False)  # ticks only while a run is live
     status_json = gr.JSON(visible=False)
     status_btn = gr.Button(visible=False)
     return TrainParts(start_btn=start_btn, stop_btn=stop_btn, resume_btn=resume_btn, status=status,
-                      progress=progress, chart=chart, chart_note=chart_note, metrics=metrics, log=log, timer=timer,
+                      progress=progress, run_box=run_box, chart=chart, chart_note=chart_note, metrics=metrics,
+                      log=log, plan=plan, fields=[f.component for f in form.fields[first_field:]], timer=timer,
                       status_json=status_json, status_btn=status_btn)
 
 
@@ -185,7 +194,8 @@ def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: b
                  parts.stop_btn: gr.update(interactive=snap["status"] in ("queued", "running")),
                  parts.resume_btn: gr.update(interactive=not live and snap["status"] in ("stopped", "failed")
                                              and last_checkpoint(job.run_dir) is not None),
-                 parts.timer: gr.Timer(active=live)}
+                 parts.timer: gr.Timer(active=live), parts.run_box: gr.update(visible=True),
+                 parts.plan: gr.update(visible=not live)}
     if force or snap["n_events"] != session.events_drawn or not live:
         session.events_drawn = snap["n_events"]
         rows = curve_rows(snap["events"], job.cfg.model.task)
@@ -215,6 +225,21 @@ def _job(session: Session) -> Any:
 
 
 # --------------------------------------------------------------------------- handlers
+@handler("plan the run")
+def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any) -> dict:
+    """What Start would do with the current settings, arithmetic included."""
+    from core.config import ConfigError
+    from core.data import DataError
+    from core.preview import run_plan
+
+    try:
+        cfg = form.to_config(session, values)
+        lines = run_plan(cfg, len(session.cache.table(cfg)))
+    except (ConfigError, DataError) as exc:  # shown in place while the user is still typing
+        return {parts.plan: f"#### What Start will do\n{exc}"}
+    return {parts.plan: "#### What Start will do\n" + "\n".join(f"- {line}" for line in lines)}
+
+
 def precheck(cfg: Any) -> None:
     """Refuse, before queueing, what would only fail once the run starts."""
     from core.models import ModelError, bitsandbytes_status, resolve_precision
@@ -297,7 +322,7 @@ def training_status(session: Session) -> dict:
 def wire(ctx: Any, parts: TrainParts) -> None:
     form, session, settings = ctx.form, ctx.session, ctx.settings
     live = [parts.status, parts.progress, parts.metrics, parts.start_btn, parts.stop_btn, parts.resume_btn,
-            parts.timer, parts.chart, parts.chart_note, parts.log]
+            parts.timer, parts.chart, parts.chart_note, parts.log, parts.run_box, parts.plan]
     parts.start_btn.click(functools.partial(start_training, form, parts, settings), inputs=[session],
                           inputs_kwargs=form.inputs(), outputs=live, api_name="start_training",
                           concurrency_limit=None)
@@ -312,3 +337,8 @@ def wire(ctx: Any, parts: TrainParts) -> None:
                            api_name="training_status", concurrency_limit=None, show_progress="hidden")
     ctx.loaded.then(functools.partial(attach, parts, settings), inputs=[session], outputs=live,
                     api_visibility="private", show_progress="hidden")
+    plan = dict(fn=functools.partial(plan_training, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
+                outputs=[parts.plan], show_progress="hidden")
+    ctx.tab_items[sys.modules[__name__]].select(api_name="plan_training", **plan)
+    for comp in parts.fields:
+        comp.input(api_visibility="private", trigger_mode="always_last", **plan)

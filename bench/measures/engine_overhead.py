@@ -50,7 +50,7 @@ def one_round(ctx: Context, cfg: Any, order: list[str], index: int) -> dict[str,
 
 
 def run(ctx: Context) -> Result:
-    steps = ctx.pick(8, 20)
+    steps = ctx.pick(6, 20)
     rounds = ctx.pick(3, 5)
     cfg = minilm_cfg(train={**NO_EVAL, "max_steps": steps})
     results = []

@@ -9,7 +9,7 @@ split (test_size 0.2, stratified, seed 42), same seed, same number of epochs:
 Figures: final validation accuracy of each (the job's summary.final.eval_accuracy) and the
 wall time of the whole job (setup, baseline, training, evaluations, checkpoints, save).
 Goal: accuracy(A) >= accuracy(B) AND time(A) / time(B) <= 0.5; value = the time ratio.
-Full pass: 3 epochs each. Quick pass: 1 epoch on the first 160 rows (indicative only).
+Full pass: 3 epochs each. Quick pass: 1 epoch on the first 120 rows (indicative only).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ RECIPE = {"adapter": {"method": "full"},
 
 def run(ctx: Context) -> Result:
     epochs = ctx.pick(1.0, 3.0)
-    max_rows = ctx.pick(160, 0)
+    max_rows = ctx.pick(120, 0)
     common = {"data": {"max_rows": max_rows}, "train": {"num_train_epochs": epochs}}
     default = minilm_cfg(**common)
     recipe = minilm_cfg(data={**common["data"], **RECIPE["data"]}, train={**common["train"], **RECIPE["train"]},

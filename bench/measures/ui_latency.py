@@ -6,7 +6,8 @@ run through the ``/start_training`` endpoint (defaults: MiniLM + LoRA on the sen
 num_train_epochs raised to 10 so it is still training when the measurement ends), waits
 until the Trainer has taken its first step, then calls ``/poll_training`` (what the Train
 tab's 1-second timer calls: status, progress bar, chart, log) and ``/training_status`` (the
-JSON status) alternately, ~1 s apart, timing each call end to end from the client.
+JSON status) alternately, 1 s apart (0.5 s in --quick), timing each call end to end from
+the client (gradio_client's predict: submit + result stream).
 value = p95 of /poll_training latency while training. The same calls with no run (idle) are
 reported for comparison (detail.idle_*) and so is the ratio training / idle.
 """
@@ -70,7 +71,7 @@ def _measure(ctx: Context, app: app_process.AppProcess, n_calls: int, gap: float
                       {"error": f"the app has no {', '.join(missing)} endpoint(s)", "endpoints": sorted(named)})
 
     idle: dict[str, list[float]] = {POLL: [], STATUS: []}
-    for i in range(10):
+    for i in range(ctx.pick(10, 20)):
         for ep in (POLL, STATUS):
             idle[ep].append(_timed(client, ep)[0])
         time.sleep(0.1)
