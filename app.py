@@ -23,8 +23,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--mode", choices=("local", "shared"), default="shared" if on_space else "local",
                    help="local: one user, a second run is refused while one trains; shared: runs queue "
                         "(default on a Space)")
-    p.add_argument("--workshop", action="store_true",
-                   help="teaching mode: explanations open by default and the steps are numbered")
+    p.add_argument("--workshop", action="store_true", default=os.environ.get("FTS_WORKSHOP") == "1",
+                   help="teaching mode: numbered steps, explanations open, safe ranges, the short guided "
+                        "preset, no Hub push (also FTS_WORKSHOP=1)")
     return p.parse_args(argv)
 
 

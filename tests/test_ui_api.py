@@ -235,3 +235,16 @@ def test_lora_on_the_bundled_sentiment_set_learns_and_a_second_client_is_busy(ap
     assert "Finished" in view["Status"] and "accuracy" in view["Metrics"]
     assert "step 30 / 30" in view["Progress"]
     assert "training / " in view["Log"] and "baseline (before training)" in view["Log"]
+
+
+def test_workshop_mode_keeps_runs_within_safe_ranges(app_factory):
+    from gradio_client.exceptions import AppError
+
+    server = app_factory("--workshop")
+    c = Client(server.url, verbose=False)
+    with pytest.raises(AppError) as err:
+        c.predict(max_rows=300, max_length=64, num_train_epochs=50, api_name="/start_training")
+    assert "the limit here is 80" in str(err.value)
+    with pytest.raises(AppError) as err:
+        c.predict(max_length=512, api_name="/start_training")
+    assert "data.max_length must be <= 96" in str(err.value)

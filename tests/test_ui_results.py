@@ -59,6 +59,14 @@ def value_of(output):
     return output.get("value") if isinstance(output, dict) and output.get("__type__") == "update" else output
 
 
+def by_label(c: Client, api_name: str, **kwargs) -> dict:
+    """Call an endpoint and return its outputs keyed by component label (layout blocks,
+    which an endpoint may also update, are not among the API's outputs)."""
+    returns = c.view_api(return_format="dict", print_info=False)["named_endpoints"][api_name]["returns"]
+    values = c.predict(api_name=api_name, **kwargs)
+    return {r["label"]: v for r, v in zip(returns, values if isinstance(values, tuple) else (values,))}
+
+
 def accuracies(summary: str) -> tuple[float, float]:
     m = re.search(r"\| accuracy \| ([\d.]+) \| \*\*([\d.]+)\*\* \|", summary)
     assert m, summary
@@ -161,8 +169,8 @@ def test_code_tab_writes_a_standalone_script(runs):
 def test_compare_generate_streams_both_models(runs):
     c = runs
     train(c, **CAUSAL, run_name="results-causal")
-    loaded = c.predict(run="results-causal", api_name="/compare_load")
-    status, prompts = loaded[1], value_of(loaded[12])
+    loaded = by_label(c, "/compare_load", run="results-causal")
+    status, prompts = loaded["Status"], value_of(loaded["One prompt per line"])
     assert "causal LM" in status and "base and fine-tuned models both in memory" in status
     assert len(prompts.splitlines()) == 3, prompts  # pre-filled from validation rows
     job = c.submit(run="results-causal", prompts="Quote by Ada:\nQuote by Linus:", max_new_tokens=12,

@@ -49,6 +49,15 @@ class AppSettings:
         # Shared mode lines sessions up for the one trainer; local mode says "busy".
         return self.mode == "shared"
 
+    @property
+    def limits(self) -> Any:
+        """What one session may ask of the machine (core.limits): none locally."""
+        from core.limits import NO_LIMITS, WORKSHOP, Limits
+
+        if self.workshop:
+            return WORKSHOP
+        return Limits.shared() if self.mode == "shared" else NO_LIMITS
+
 
 # --------------------------------------------------------------------------- session
 _CLIENT_ID = re.compile(r"[0-9a-f]{32}")

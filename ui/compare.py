@@ -117,9 +117,10 @@ def layout(ctx: Any) -> CompareParts:
         with gr.Column(scale=2, min_width=160):
             load_btn = gr.Button("Load", variant="primary", elem_id="compare-load")
             refresh_btn = gr.Button("↻ Refresh the list", size="sm", elem_id="compare-refresh")
-    status = gr.Markdown(elem_id="compare-status", elem_classes=["fts-summary"])
+    status = gr.Markdown(elem_id="compare-status", elem_classes=["fts-summary"], label="Status", show_label=False)
     empty = gr.HTML('<div class="fts-empty">Train a model on the Train tab; when it finishes, compare it '
-                    'here with the model it started from.</div>', padding=False, elem_id="compare-empty")
+                    'here with the model it started from.</div>', padding=False, elem_id="compare-empty",
+                    label="No run yet", show_label=False)
 
     with gr.Column(visible=False) as cls_box:
         section_title("Try a text")
@@ -131,7 +132,8 @@ def layout(ctx: Any) -> CompareParts:
                                        info="This run classifies pairs of texts.")
                 classify_btn = gr.Button("Classify with both models", variant="primary", elem_id="compare-classify")
             with gr.Column(scale=8, min_width=420):
-                verdict = gr.Markdown(elem_id="compare-verdict", elem_classes=["fts-summary"])
+                verdict = gr.Markdown(elem_id="compare-verdict", elem_classes=["fts-summary"], label="Verdict",
+                                      show_label=False)
                 with gr.Row(equal_height=True):
                     base_label = gr.Label(label="Base model (before training)", num_top_classes=6,
                                           elem_id="compare-base-label")
@@ -140,7 +142,8 @@ def layout(ctx: Any) -> CompareParts:
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=300):
                 validate_btn = gr.Button("Check the validation set", variant="secondary", elem_id="compare-validate")
-                validation_summary = gr.Markdown(elem_id="compare-validation-summary")
+                validation_summary = gr.Markdown(elem_id="compare-validation-summary", label="Validation summary",
+                                                 show_label=False)
             with gr.Column(scale=8, min_width=420):
                 # Hidden until the check has run: an empty chart and table only take room.
                 validation_plot = gr.Plot(label="Accuracy and F1, before and after", show_label=False, format="png",
@@ -173,7 +176,8 @@ def layout(ctx: Any) -> CompareParts:
                     form.widget("generate", "top_k", label="Top-k", minimum=0)
                     form.widget("generate", "repetition_penalty", kind="slider", minimum=0.5, maximum=2.0, step=0.05,
                                 label="Repetition penalty")
-        gen_note = gr.Markdown(elem_classes=["fts-hint"], elem_id="compare-gen-note")
+        gen_note = gr.Markdown(elem_classes=["fts-hint"], elem_id="compare-gen-note", label="Decoding used",
+                               show_label=False)
         outputs = gr.HTML(label="Base and fine-tuned outputs", elem_id="compare-outputs", padding=False)
     return CompareParts(cache=cache, run=run, refresh_btn=refresh_btn, load_btn=load_btn, status=status, empty=empty,
                         cls_box=cls_box, text=text, text_pair=text_pair, classify_btn=classify_btn, verdict=verdict,

@@ -87,13 +87,15 @@ def layout(ctx: Any) -> ExportParts:
                                    elem_id="export-token", info=HUB_NOTE)
                 private = gr.Checkbox(True, label="Private repository", elem_id="export-private")
                 push_btn = gr.Button("Push the exported folder", elem_id="export-push")
-                push_result = gr.HTML(padding=False, elem_id="export-push-result")
+                push_result = gr.HTML(padding=False, elem_id="export-push-result", label="Push result", show_label=False)
         with gr.Column(scale=8, min_width=420):
             status = gr.Markdown('<div class="fts-empty">Choose a finished run and press <b>Export</b>.</div>',
-                                 elem_id="export-status", elem_classes=["fts-summary"])
+                                 elem_id="export-status", elem_classes=["fts-summary"], label="Files written",
+                                 show_label=False)
             with gr.Column(elem_classes=["fts-panel"]):
                 section_title("Model card (README.md)")
-                card = gr.Markdown("The model card appears here after an export.", elem_id="export-card")
+                card = gr.Markdown("The model card appears here after an export.", elem_id="export-card",
+                                   label="Model card", show_label=False)
                 curve = gr.Image(label="loss_curve.png", visible=False, interactive=False, height=280,
                                  buttons=[], elem_id="export-curve")
     return ExportParts(run=run, formats=formats, folder=folder, export_btn=export_btn, download=download,

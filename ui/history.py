@@ -56,7 +56,8 @@ class HistoryParts:
 def layout(ctx: Any) -> HistoryParts:
     explain(ctx.settings, EXPLANATION)
     with gr.Row(equal_height=True):
-        summary = gr.Markdown(elem_id="history-summary", elem_classes=["fts-summary"])
+        summary = gr.Markdown(elem_id="history-summary", elem_classes=["fts-summary"], label="Summary",
+                              show_label=False)
         refresh_btn = gr.Button("↻ Refresh", size="sm", scale=0, min_width=120, elem_id="history-refresh")
     table = gr.Dataframe(headers=COLUMNS, label="Runs, newest first", interactive=False, wrap=True, max_height=380,
                          buttons=[], column_widths=COLUMN_WIDTHS, elem_id="history-table")
@@ -77,7 +78,7 @@ def layout(ctx: Any) -> HistoryParts:
         with gr.Column(scale=3, min_width=220):
             load_btn = gr.Button("Load its settings", elem_id="history-load")
             resume_btn = gr.Button("↻ Resume it", elem_id="history-resume")
-    note_html = gr.HTML(padding=False, elem_id="history-note")
+    note_html = gr.HTML(padding=False, elem_id="history-note", label="Note", show_label=False)
     return HistoryParts(refresh_btn=refresh_btn, summary=summary, table=table, overlay=overlay,
                         overlay_btn=overlay_btn, chart=chart, metrics=metrics, pick=pick, load_btn=load_btn,
                         resume_btn=resume_btn, note=note_html)

@@ -185,9 +185,23 @@ def method_summary(form: Form, parts: MethodParts, session: Session, **values: A
         line = trainable_line(trainable, total)
         extra = f" · QLoRA base in {cfg.quant.bits}-bit" if method == "qlora" else ""
         out[parts.live] = live_html(line + extra, trainable / max(total, 1))
+        out[parts.batch_note] += "\n\n" + memory_note(session, cfg, model, trainable, total)
     except ModelError as exc:
         out[parts.live] = live_html("", None, str(exc))
     return out
+
+
+def memory_note(session: Session, cfg: Any, model: Any, trainable: int, total: int) -> str:
+    """Estimated peak memory against this machine's (core.estimate)."""
+    from core.estimate import estimate_for
+
+    try:
+        lengths = session.cache.lengths(cfg)
+    except Exception:  # no data yet: estimate at max_length
+        lengths = []
+    est = estimate_for(cfg, model, trainable, total, lengths)
+    first, second = est.lines()
+    return f"**Memory estimate:** {second}.  \n{first}."
 
 
 def wire(ctx: Any, parts: MethodParts) -> None:

@@ -25,11 +25,20 @@ def init_session(session: Session, stored_id: Any) -> tuple[Session, str]:
 
 
 @handler("restore your run's settings")
-def restore_settings(form: Form, session: Session) -> dict:
+def restore_settings(form: Form, settings: Any, session: Session) -> dict:
     job = default_queue().latest_for(session.owner())
     if job is None or job.done:
+        if settings.workshop:  # the workshop path: the cut-down preset, within the safe ranges
+            return form.restore(session, workshop_config())
         return {component: gr.skip() for component in form.inputs().values()}
     return form.restore(session, job.cfg)
+
+
+def workshop_config() -> Any:
+    from core.config import load_config
+    from core.paths import PRESETS
+
+    return load_config(PRESETS / "workshop.yaml")
 
 
 def wire_page_load(ctx: Any) -> Any:
@@ -39,5 +48,5 @@ def wire_page_load(ctx: Any) -> Any:
     loaded = ctx.demo.load(init_session, inputs=[ctx.session, ctx.client_id],
                            outputs=[ctx.session, ctx.client_id], api_visibility="private",
                            show_progress="hidden")
-    return loaded.then(functools.partial(restore_settings, ctx.form), inputs=[ctx.session],
+    return loaded.then(functools.partial(restore_settings, ctx.form, ctx.settings), inputs=[ctx.session],
                        outputs=list(ctx.form.inputs().values()), api_visibility="private", show_progress="hidden")

@@ -189,7 +189,7 @@ def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: b
     live = snap["status"] in ("queued", "running", "stopping")
     out: dict = {parts.status: status_markdown(job, snap, position, note, shared),
                  parts.progress: progress_html(snap),
-                 parts.metrics: _metrics(snap, job.cfg.model.task),
+                 parts.metrics: _metrics(snap, job.cfg.model.task, len(job.summary.get("labels") or []) or None),
                  parts.start_btn: gr.update(interactive=not live),
                  parts.stop_btn: gr.update(interactive=snap["status"] in ("queued", "running")),
                  parts.resume_btn: gr.update(interactive=not live and snap["status"] in ("stopped", "failed")
@@ -212,12 +212,23 @@ def headline_metric(cfg: Any) -> str | None:
     return "eval_accuracy" if cfg.model.task == "sequence-classification" else None
 
 
-def _metrics(snap: dict[str, Any], task: str) -> str:
+def _metrics(snap: dict[str, Any], task: str, num_labels: int | None = None) -> str:
     summary = metric_summary(snap.get("baseline") or {}, snap.get("final") or {}, task)
-    if not summary:
+    text = ""
+    if summary:
+        text = ("**Validation, before → after training:** " if snap.get("final")
+                else "**Baseline, the untrained model on the validation rows:** ") + summary
+    return text + coach_markdown(snap, num_labels)
+
+
+def coach_markdown(snap: dict[str, Any], num_labels: int | None) -> str:
+    """The coach's hints for the curve so far (core.coach), with the fix for each."""
+    from core.coach import hints
+
+    found = hints(snap.get("events") or [], num_labels=num_labels, finished=snap.get("status") == "finished")
+    if not found:
         return ""
-    return ("**Validation, before → after training:** " if snap.get("final")
-            else "**Baseline, the untrained model on the validation rows:** ") + summary
+    return "\n\n" + "\n\n".join(f"> **Coach: {h.title}.** {h.message}  \n> *Try:* {h.fix}" for h in found)
 
 
 def _job(session: Session) -> Any:
@@ -240,11 +251,15 @@ def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any
     return {parts.plan: "#### What Start will do\n" + "\n".join(f"- {line}" for line in lines)}
 
 
-def precheck(cfg: Any) -> None:
-    """Refuse, before queueing, what would only fail once the run starts."""
+def precheck(cfg: Any, settings: AppSettings | None = None, n_train: int | None = None) -> None:
+    """Refuse, before queueing, what would only fail once the run starts, and what the
+    mode's limits (shared / workshop) do not allow."""
+    from core.limits import check_limits
     from core.models import ModelError, bitsandbytes_status, resolve_precision
 
     resolve_precision(cfg.train.precision)
+    if settings is not None:
+        check_limits(cfg, settings.limits, n_train=n_train)
     if cfg.adapter.method == "qlora":
         why = bitsandbytes_status()
         if why:
@@ -255,7 +270,8 @@ def precheck(cfg: Any) -> None:
 def start_training(form: Form, parts: TrainParts, settings: AppSettings, session: Session, **values: Any) -> dict:
     """Queue a training run with the current settings (a second click returns the same run)."""
     cfg = form.to_config(session, values)
-    precheck(cfg)
+    n_rows = len(session.cache.table(cfg)) if settings.limits.max_rows or settings.limits.max_steps else None
+    precheck(cfg, settings, n_rows)
     queue = default_queue()
     before = queue.active_for(session.owner())
     job = queue.submit(cfg, session.owner(), allow_queue=settings.allow_queue)
