@@ -91,9 +91,26 @@ class Session:
         return self.owner()
 
 
-def new_session_state() -> gr.State:
+def new_session_state(settings: "AppSettings | None" = None) -> gr.State:
     # A callable initial value builds a fresh Session (and an empty cache) per browser.
-    return gr.State(lambda: Session(), delete_callback=lambda s: s.cache.clear() if isinstance(s, Session) else None)
+    shared = settings is not None and settings.mode == "shared"
+    return gr.State(lambda: Session(), delete_callback=lambda s: end_session(s, shared))
+
+
+def end_session(session: Any, shared: bool) -> None:
+    """When a browser session ends: free its caches; in shared mode also delete its
+    uploads, unless a queued or running job of its owner still needs them."""
+    if not isinstance(session, Session):
+        return
+    session.cache.clear()
+    if shared and _CLIENT_ID.fullmatch(session.client_id or ""):
+        import shutil
+
+        from core.jobs import default_queue
+        from core.paths import uploads_dir
+
+        if default_queue().active_for(session.client_id) is None:
+            shutil.rmtree(uploads_dir() / session.client_id, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- errors

@@ -20,7 +20,7 @@ import gradio as gr
 
 from core.config import ConfigError
 
-from .common import AppSettings, Form, Session, close_figure, explain, note, section_title
+from .common import AppSettings, Form, Session, close_figure, explain, section_title
 from .results_common import (find_run, finished_runs, latest_finished_job, result_handler, run_choices,
                              TASK_NAMES)
 
@@ -55,6 +55,7 @@ class CompareCache:
 
     name: str = ""
     comparison: Any = None
+    pair: bool = False  # whether the loaded run classifies pairs of texts
     offered_job: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -240,6 +241,8 @@ def _comparison(settings: AppSettings, session: Session, cache: CompareCache, ru
         raise ConfigError("there is no finished run yet: train one on the Train tab first")
     row = find_run(settings, session, name, finished=True, rows=rows)
     comp, fresh = cache.load(row)
+    if fresh:
+        cache.pair = comp.task == "sequence-classification" and is_pair_run(comp)
     return comp, fresh, row["name"]
 
 
@@ -281,8 +284,7 @@ def compare_load(settings: AppSettings, parts: CompareParts, session: Session, c
                  parts.cls_box: gr.update(visible=is_cls), parts.gen_box: gr.update(visible=not is_cls)}
     if fresh:  # a different run: its own inputs, and nothing left over from the last one
         if is_cls:
-            pair = is_pair_run(comp)
-            out.update({parts.text_pair: gr.update(visible=pair, value=""), parts.verdict: "",
+            out.update({parts.text_pair: gr.update(visible=cache.pair, value=""), parts.verdict: "",
                         parts.base_label: None, parts.tuned_label: None, parts.validation_summary: "",
                         parts.validation_plot: gr.update(value=None, visible=False),
                         parts.disagreements: gr.update(value=None, visible=False)})
@@ -308,7 +310,7 @@ def compare_classify(settings: AppSettings, parts: CompareParts, session: Sessio
     if not (text or "").strip():
         raise ConfigError("type a text to classify first")
     pairs = None
-    if comp.task == "sequence-classification" and is_pair_run(comp):
+    if comp.task == "sequence-classification" and cache.pair:
         if not (text_pair or "").strip():
             raise ConfigError("this run classifies pairs of texts: fill in the second text too")
         pairs = [text_pair]
@@ -341,8 +343,8 @@ def compare_validation(settings: AppSettings, parts: CompareParts, session: Sess
                f"| F1 | {base['f1']:.3f} | **{tuned['f1']:.3f}** |\n\n"
                + (f"They disagree on **{len(rows)}** rows; the fine-tuned model is right on **{right}** of them."
                   if rows else "They agree on every row."))
-    table = pd.DataFrame([[_short(r["text"]), r["true"], r["base"], r["fine-tuned"], "✓" if r["fine-tuned right"] else "✗"]
-                          for r in rows], columns=DISAGREEMENT_COLUMNS)
+    table = pd.DataFrame([[_short(r["text"]), r["true"], r["base"], r["fine-tuned"],
+                           "✓" if r["fine-tuned right"] else "✗"] for r in rows], columns=DISAGREEMENT_COLUMNS)
     fig = metrics_bar_figure(base, tuned, ["accuracy", "f1"])
     return {parts.validation_summary: summary,
             parts.disagreements: gr.update(value=table, visible=bool(rows),

@@ -87,7 +87,8 @@ def layout(ctx: Any) -> ExportParts:
                                    elem_id="export-token", info=HUB_NOTE)
                 private = gr.Checkbox(True, label="Private repository", elem_id="export-private")
                 push_btn = gr.Button("Push the exported folder", elem_id="export-push")
-                push_result = gr.HTML(padding=False, elem_id="export-push-result", label="Push result", show_label=False)
+                push_result = gr.HTML(padding=False, elem_id="export-push-result", label="Push result",
+                                      show_label=False)
         with gr.Column(scale=8, min_width=420):
             status = gr.Markdown('<div class="fts-empty">Choose a finished run and press <b>Export</b>.</div>',
                                  elem_id="export-status", elem_classes=["fts-summary"], label="Files written",
@@ -124,8 +125,9 @@ def card_view(text: str) -> str:
     if m:
         meta, text = m.group(1), text[m.end():]
     text = re.sub(r"!\[[^\]]*\]\((?!https?://)([^)]*)\)", r"*(\1: shown below the card)*", text)
-    header = f"<details><summary>Metadata (YAML header)</summary>\n\n```yaml\n{meta}\n```\n</details>\n\n" if meta else ""
-    return header + text.strip()
+    if not meta:
+        return text.strip()
+    return f"<details><summary>Metadata (YAML header)</summary>\n\n```yaml\n{meta}\n```\n</details>\n\n{text.strip()}"
 
 
 def written_markdown(written: dict[str, Any]) -> str:

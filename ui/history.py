@@ -139,8 +139,8 @@ def metrics_frame(rows: list[dict[str, Any]]) -> Any:
                 "Steps": r.get("steps", "–"), "Duration": duration(r.get("runtime_s"))}
         for k in present:
             before, after = _num((r.get("baseline") or {}).get(k)), _num((r.get("final") or {}).get(k))
-            item[k[5:].replace("_", " ")] = ("–" if after is None else
-                                             (f"{before:.3f} → {after:.3f}" if before is not None else f"{after:.3f}"))
+            shown = "–" if after is None else f"{after:.3f}"
+            item[k[5:].replace("_", " ")] = f"{before:.3f} → {shown}" if before is not None else shown
         out.append(item)
     return pd.DataFrame(out)
 

@@ -60,7 +60,7 @@ def build(settings: AppSettings | None = None) -> tuple[gr.Blocks, AppContext]:
     settings = settings or AppSettings()
     modules = tab_modules()
     with gr.Blocks(title="Fine-Tune Studio") as demo:
-        ctx = AppContext(settings=settings, demo=demo, session=new_session_state(),
+        ctx = AppContext(settings=settings, demo=demo, session=new_session_state(settings),
                          client_id=gr.BrowserState(None, storage_key=STORAGE_KEY), form=Form())
         header(settings)
         with gr.Tabs(elem_id="fts-tabs"):
