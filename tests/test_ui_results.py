@@ -4,7 +4,9 @@ bundled sentiment set (module fixture); then: base and fine-tuned give different
 probabilities and the fine-tuned model scores higher on the validation split, the export
 writes the merged model and its card and zips them, a Hub push with a fake token fails with a
 clear message that never shows the token, History lists both runs and overlays their curves,
-and the Code tab writes a standalone script."""
+the Code tab writes a standalone script, and a few steps of the tiny GPT-2 stream base and
+fine-tuned generations side by side. In-process: shared mode lists only the browser's own
+runs, and workshop mode hides and refuses the Hub push."""
 
 from __future__ import annotations
 

@@ -146,7 +146,11 @@ def export_runs(settings: AppSettings, parts: ExportParts, session: Session, cur
     rows = finished_runs(settings, session)
     names = [r["name"] for r in rows]
     value = current if current in names else (default_run(session, rows) or None)
-    return {parts.run: gr.update(choices=run_choices(rows), value=value)}
+    out = {parts.run: gr.update(choices=run_choices(rows), value=value)}
+    if not rows:
+        out[parts.status] = ('<div class="fts-empty">No finished run yet: train one on the Train tab, then '
+                             'export it here.</div>')
+    return out
 
 
 @result_handler("export the run")
@@ -215,7 +219,8 @@ def export_push(settings: AppSettings, parts: ExportParts, session: Session, run
 def wire(ctx: Any, parts: ExportParts) -> None:
     session, settings = ctx.session, ctx.settings
     runs = dict(fn=functools.partial(export_runs, settings, parts), inputs=[session, parts.run],
-                outputs=[parts.run], show_progress="hidden", concurrency_limit=None, api_visibility="private")
+                outputs=[parts.run, parts.status], show_progress="hidden", concurrency_limit=None,
+                api_visibility="private")
     ctx.tab_items[sys.modules[__name__]].select(**runs)
     parts.export_btn.click(functools.partial(export_run, settings, parts),
                            inputs=[session, parts.run, parts.formats, parts.folder],
