@@ -43,6 +43,11 @@ def export_run(run_dir: str | Path, target: str | Path | None = None, formats: t
         raise ExportError(f"export formats must be among {', '.join(EXPORT_FORMATS)}, got {list(formats)}")
     target = Path(target) if target else default_target(run_dir)
     target = confine(target, [workspace()], what="export folder")
+    for inner in ("final", "checkpoints"):
+        protected = (run_dir / inner).resolve()
+        if target == protected or protected in target.parents:
+            raise ExportError(f"export folder {target.name!r} would write inside the run's {inner}/ folder; "
+                              "choose another name")
     target.mkdir(parents=True, exist_ok=True)
     cfg = load_run_config(run_dir)
     is_adapter = (final / "adapter_config.json").is_file()
@@ -174,8 +179,15 @@ def push_to_hub(folder: str | Path, repo_id: str, token: str, private: bool = Tr
         api.create_repo(repo_id, private=private, exist_ok=True)
         info = api.upload_folder(folder_path=str(folder), repo_id=repo_id, commit_message="Upload from Fine-Tune Studio")
     except Exception as exc:
-        from .data import hub_error_message
-
-        msg = hub_error_message("repository", repo_id, exc).replace(token.strip(), "***")
+        text = f"{type(exc).__name__}: {exc}".replace(token.strip(), "***")
+        low = text.lower()
+        if any(s in low for s in ("offline", "connection", "resolve", "network", "timed out", "max retries",
+                                  "name or service", "temporary failure")):
+            msg = (f"could not reach the Hugging Face Hub to upload {repo_id!r} (no internet here). The export "
+                   "is saved locally; download the zip, or push from a machine with internet")
+        elif any(s in low for s in ("401", "403", "unauthorized", "invalid token", "authentication")):
+            msg = f"the Hub refused the token for {repo_id!r}: it needs write access to that namespace"
+        else:
+            msg = f"the upload to {repo_id!r} failed: {text.splitlines()[0][:200]}"
         raise ExportError(msg) from None
     return str(getattr(info, "commit_url", f"https://huggingface.co/{repo_id}"))

@@ -99,7 +99,7 @@ def test_push_without_network_explains_and_never_leaks_the_token(lora_run):
         export_run(lora_run)
     with pytest.raises(ExportError) as err:
         push_to_hub(target, "someone/model", token)
-    assert token not in str(err.value)
+    assert token not in str(err.value) and "no internet" in str(err.value)
     with pytest.raises(ExportError, match="needs a write token"):
         push_to_hub(target, "someone/model", "")
     for path in lora_run.rglob("*"):
@@ -114,6 +114,8 @@ def test_export_refuses_paths_outside_the_workspace(lora_run):
         export_run(lora_run, "/etc/fts-export")
     with pytest.raises(PathError):
         export_run(lora_run, lora_run / ".." / ".." / ".." / "escape")
+    with pytest.raises(ExportError, match="inside the run's final/"):
+        export_run(lora_run, lora_run / "final")
 
 
 def test_causal_compare_streams_both_sides(tmp_path):

@@ -23,8 +23,10 @@ from typing import Any, Callable, Literal
 
 import gradio as gr
 
+from core.compare import CompareError
 from core.config import ConfigError, RunConfig, field_info
 from core.data import DataError
+from core.export import ExportError
 from core.jobs import BusyError
 from core.models import ModelError
 from core.paths import PathError
@@ -33,7 +35,8 @@ from core.preview import PreviewCache
 log = logging.getLogger("fine_tune_studio.ui")
 
 EXPLAIN_TITLE = "What's happening and why"
-KNOWN_ERRORS = (ConfigError, DataError, ModelError, PathError, BusyError, FileExistsError)
+KNOWN_ERRORS = (ConfigError, DataError, ModelError, PathError, BusyError, FileExistsError, CompareError,
+                ExportError)
 
 
 # --------------------------------------------------------------------------- settings
