@@ -97,3 +97,20 @@ def app_factory(tmp_path):
     yield start
     for server in started:
         stop_app(server)
+
+
+# --------------------------------------------------------------------------- engine runs
+@pytest.fixture(scope="session")
+def trained_lora_run():
+    """One short, real LoRA run on MiniLM + the bundled sentiment set, shared by the engine
+    tests that need a finished run (training checks, compare, export)."""
+    from core.config import RunConfig
+    from core.paths import runs_dir
+    from core.training import Job
+
+    cfg = RunConfig().replace(data={"max_length": 64, "max_rows": 240},
+                              train={"max_steps": 30, "eval_strategy": "no", "save_strategy": "no",
+                                     "logging_steps": 5})
+    job = Job(cfg, run_dir=runs_dir() / "shared-lora-run").run()
+    assert job.status == "finished", job.message
+    return job

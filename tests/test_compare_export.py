@@ -14,12 +14,9 @@ CFG = RunConfig().replace(data={"max_length": 64, "max_rows": 240},
 
 
 @pytest.fixture(scope="module")
-def lora_run(tmp_path_factory):
-    from core.paths import runs_dir
-
-    job = Job(CFG, run_dir=runs_dir() / "compare-lora").run()
-    assert job.status == "finished", job.message
-    return job.run_dir
+def lora_run(trained_lora_run):
+    assert trained_lora_run.cfg == CFG
+    return trained_lora_run.run_dir
 
 
 def test_tuned_beats_base_and_they_disagree(lora_run):

@@ -52,7 +52,7 @@ def test_resumed_run_matches_an_uninterrupted_one(tmp_path):
 def test_sigkill_leaves_a_resumable_interrupted_run(tmp_path):
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "core", "train", "--output", str(out), "--quiet",
-           "--set", "data.max_rows=120", "--set", "data.max_length=48", "--set", "train.max_steps=40",
+           "--set", "data.max_rows=120", "--set", "data.max_length=48", "--set", "train.max_steps=20",
            "--set", "train.save_strategy=steps", "--set", "train.save_steps=5", "--set", "train.logging_steps=1",
            "--set", "train.eval_strategy=no", "--set", "train.learning_rate=1e-3"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -74,9 +74,9 @@ def test_sigkill_leaves_a_resumable_interrupted_run(tmp_path):
                        cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     s = read_summary(out)
-    assert s["status"] == "finished" and s["steps"] == 40
+    assert s["status"] == "finished" and s["steps"] == 20
     steps = [e["step"] for e in read_events(out) if e.get("type") == "train"]
-    assert steps == sorted(set(steps)) and steps[-1] == 40
+    assert steps == sorted(set(steps)) and steps[-1] == 20
 
 
 @pytest.mark.parametrize("error", ["MemoryError", "cuda"])

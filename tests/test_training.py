@@ -27,9 +27,9 @@ QUOTES_FAST = RunConfig().replace(
            "logging_steps": 5, "per_device_train_batch_size": 16, "warmup_ratio": 0.05})
 
 
-def test_lora_minilm_beats_its_baseline(tmp_path):
-    job = Job(SENTIMENT_FAST, run_dir=tmp_path / "run").run()
-    assert job.status == "finished", job.message
+def test_lora_minilm_beats_its_baseline(trained_lora_run):
+    job = trained_lora_run
+    assert job.cfg == SENTIMENT_FAST
     s = read_summary(job.run_dir)
     assert s["status"] == "finished"
     assert s["final"]["eval_accuracy"] > s["baseline"]["eval_accuracy"] + 0.1
@@ -44,7 +44,7 @@ def test_lora_minilm_beats_its_baseline(tmp_path):
 
 
 def test_same_seed_same_losses(tmp_path):
-    cfg = SENTIMENT_FAST.replace(train={"max_steps": 10, "logging_steps": 2})
+    cfg = SENTIMENT_FAST.replace(train={"max_steps": 5, "logging_steps": 1}, data={"max_rows": 80})
     a = Job(cfg, run_dir=tmp_path / "a").run()
     b = Job(cfg, run_dir=tmp_path / "b").run()
     la = [e["loss"] for e in a.events if e["type"] == "train"]
