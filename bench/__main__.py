@@ -1,7 +1,7 @@
 """``python -m bench``: run the measures, print the table, write bench/results.json.
 
     python -m bench                 # full pass (~25 min on a 2-core CPU)
-    python -m bench --quick         # shorter pass (~5 min): fewer steps, rows and repeats
+    python -m bench --quick         # shorter pass (~6 min): fewer steps, rows and repeats
     python -m bench --only memory   # one measure (repeat --only or use commas for several)
 
 A measure that raises is recorded with passed=false and the error in its detail; the
@@ -13,6 +13,7 @@ are kept.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -63,6 +64,7 @@ def run_one(name: str, ctx: env.Context) -> dict[str, Any]:
         res = Result(name, None, goal, unit, False,
                      {"error": f"{type(exc).__name__}: {exc}",
                       "traceback": traceback.format_exc().splitlines()[-12:]})
+    gc.collect()  # what the measure's jobs and models held goes before the next one starts
     out = res.to_dict()
     out["detail"].setdefault("load_avg_start", load_start)
     out["detail"]["seconds"] = round(time.perf_counter() - t0, 1)
@@ -125,8 +127,20 @@ def table(entries: list[dict[str, Any]]) -> str:
     return "\n".join(lines + (["", "notes:"] + notes if notes else []))
 
 
+def _exit_on_sigterm() -> None:
+    """SIGTERM (kill PID) unwinds like Ctrl-C, so the temp folder and any app we started are
+    cleaned up by the usual finally blocks."""
+    import signal
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    _exit_on_sigterm()
     tmp = env.setup()
     env.quiet_libraries()
     ctx = env.Context(quick=args.quick, tmp=tmp)

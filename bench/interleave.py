@@ -8,8 +8,9 @@ comparison are set up side by side (each in its own thread, like the app's job) 
 run at a time, round-robin, one optimizer step each: A1 B1 C1 A2 B2 C2 ... Each arm's time
 is the sum of its own *cycles* (on_train_begin -> on_step_begin -> ... -> on_train_end):
 data loading, forward, backward, optimizer step, its own callbacks, logging, and any
-evaluation or checkpoint the Trainer does between steps. Work outside Trainer.train()
-(loading, tokenizing, the job's baseline and final evaluation) is not timed.
+evaluation or checkpoint the Trainer does between steps. Work before on_train_begin
+(loading, tokenizing, the job's baseline evaluation, creating the optimizer) and after
+on_train_end (the job's final evaluation and save) is not timed.
 
 Every arm re-seeds torch when it first gets the baton (after all arms finished setting up),
 so the samplers draw the same order as separate runs with that seed would.
@@ -27,9 +28,9 @@ import threading
 import time
 from typing import Any, Callable
 
-CONSTRUCT_LOCK = threading.Lock()
-
 from .env import silenced
+
+CONSTRUCT_LOCK = threading.Lock()
 
 
 class BatonError(RuntimeError):
@@ -98,17 +99,21 @@ class Baton:
             self.cond.notify_all()
         self._wait_turn(arm)
 
-    def finish(self, arm: str) -> None:
-        """This arm is done (or failed): record its last cycle and never wait for it again."""
+    def finish(self, arm: str, wait_for_all: bool = False) -> None:
+        """This arm is done (or failed): record its last cycle and never wait for it again.
+        With ``wait_for_all`` (at the end of training) return only when every arm has
+        finished training, so this arm's after-training work (the job's final evaluation
+        and save) does not run during, and slow down, another arm's last steps."""
         with self.cond:
-            if arm in self.finished:
-                return
-            if arm in self.t_start and self.turn == arm:
-                self.cycles[arm].append(time.perf_counter() - self.t_start[arm])
-            self.finished.add(arm)
-            if self.turn == arm:
-                self.turn = self._next_after(arm)
-            self.cond.notify_all()
+            if arm not in self.finished:
+                if arm in self.t_start and self.turn == arm:
+                    self.cycles[arm].append(time.perf_counter() - self.t_start[arm])
+                self.finished.add(arm)
+                if self.turn == arm:
+                    self.turn = self._next_after(arm)
+                self.cond.notify_all()
+        if wait_for_all:
+            self._wait(arm, lambda: self.finished >= set(self.arms), "the other arms to finish")
 
     def total(self, arm: str) -> float:
         return sum(self.cycles[arm])
@@ -125,7 +130,7 @@ def baton_callback(baton: Baton, arm: str) -> Any:
             baton.hand_over(arm)
 
         def on_train_end(self, args, state, control, **kw):
-            baton.finish(arm)
+            baton.finish(arm, wait_for_all=True)
 
     return BatonCallback()
 
@@ -158,8 +163,8 @@ def job_tokens(job: Any) -> int | None:
 def run_jobs(cfgs: dict[str, Any], order: list[str], seed: int, poll: bool = False,
              extra: Callable[[Baton], dict[str, Any]] | None = None) -> tuple[Baton, dict[str, Any], dict[str, Any]]:
     """Run one Job per arm (each in its background thread), interleaved in ``order``.
-    ``extra(baton)``, if given, runs in this thread meanwhile (e.g. a bare Trainer arm) and
-    its return value is handed back. With ``poll`` a thread calls every job's snapshot()
+    ``extra(baton)``, if given, runs meanwhile in another worker thread (e.g. a bare Trainer
+    arm) and its return value is handed back. With ``poll`` a thread calls every job's snapshot()
     once a second, as the UI does. Returns (baton, jobs, extra's result)."""
     baton = Baton(order, seed)
     jobs = {arm: baton_job(cfg, baton, arm) for arm, cfg in cfgs.items()}
@@ -174,24 +179,36 @@ def run_jobs(cfgs: dict[str, Any], order: list[str], seed: int, poll: bool = Fal
             done.wait(1.0)
 
     extra_out: dict[str, Any] = {}
+    extra_err: list[BaseException] = []
+
+    def run_extra() -> None:
+        try:
+            extra_out.update(extra(baton) if extra is not None else {})
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            extra_err.append(exc)
+        finally:
+            for arm in order:  # arms run by ``extra`` never block the jobs, even if it raised
+                if arm not in jobs:
+                    baton.finish(arm)
+
     with silenced():
         for job in jobs.values():
             job.start()
         th = threading.Thread(target=poller, name="bench-poller", daemon=True) if poll else None
         if th:
             th.start()
-        try:
-            if extra is not None:
-                extra_out = extra(baton)
-        finally:
-            for arm in order:  # arms run by ``extra`` never block the jobs, even if it raised
-                if arm not in jobs:
-                    baton.finish(arm)
-            for job in jobs.values():
-                job.wait()
-            done.set()
-            if th:
-                th.join()
+        # ``extra`` runs in a worker thread too, not in the main thread, so that every arm
+        # trains under the same conditions (the jobs always run in worker threads).
+        ex = threading.Thread(target=run_extra, name="bench-extra-arm", daemon=True)
+        ex.start()
+        ex.join()
+        for job in jobs.values():
+            job.wait()
+        done.set()
+        if th:
+            th.join()
+    if extra_err:
+        raise extra_err[0]
     for arm, job in jobs.items():
         if job.status != "finished":
             raise BatonError(f"{arm}: job ended {job.status}: {job.message}")

@@ -1,16 +1,16 @@
 """One memory variant in a fresh process: ``python -m bench.memory_worker VARIANT MODEL_DIR STEPS``.
 
 Runs the app's job (core.training.Job, in this thread) for a few steps and prints one JSON
-line: peak RSS of this process over its whole life (``resource.getrusage(RUSAGE_SELF).ru_maxrss``,
-imports and model loading included, nothing subtracted), the RSS after imports, and what the
-job reported.
+line: peak RSS of this process over its whole life (VmHWM from /proc/self/status: imports
+and model loading included, nothing subtracted), the RSS after imports, and what the job
+reported. Not ``getrusage().ru_maxrss``: Linux carries that over from the parent across
+fork and exec, so a child of a big process would report the parent's peak.
 Expects the bench environment (FTS_WORKSPACE, HF_HOME, offline flags) from its parent.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import resource
 import sys
 import time
@@ -33,6 +33,17 @@ def rss_mb() -> float:
     import psutil
 
     return psutil.Process().memory_info().rss / 2**20
+
+
+def peak_rss_mb() -> float:
+    """This process image's peak RSS (VmHWM), in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: best effort
 
 
 def config_for(variant: str, model_dir: str, steps: int) -> Any:
@@ -78,7 +89,8 @@ def main(argv: list[str]) -> int:
     out.update(status=job.status, message=job.message[:300], steps=job.summary.get("steps"),
                trainable_params=job.summary.get("trainable_params"), total_params=job.summary.get("total_params"),
                job_peak_memory_mb=job.summary.get("peak_memory_mb"), train_s=job.summary.get("train_runtime_s"),
-               peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+               peak_rss_mb=round(peak_rss_mb(), 1),
+               ru_maxrss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                rss_end_mb=round(rss_mb(), 1), seconds=round(time.perf_counter() - t0, 1))
     print(json.dumps(out))
     return 0

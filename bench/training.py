@@ -1,9 +1,8 @@
 """Training helpers the measures share: configs, running the app's job, and the bare
 ``transformers.Trainer`` script the job is compared with.
 
-:func:`run_job` runs ``core.training.Job`` exactly as the app does (optionally in its
-background thread with a poller calling ``job.snapshot()`` once a second, like the UI's
-timer). :func:`run_bare_trainer` builds the same tokenizer, splits, tokenized datasets,
+:func:`run_job` runs ``core.training.Job`` to the end, as the CLI does (bench/interleave.py
+runs several jobs side by side). :func:`run_bare_trainer` builds the same tokenizer, splits, tokenized datasets,
 collator, model and ``TrainingArguments`` through the same core functions, in the same
 order and with the same seeds, and then calls ``Trainer.train()`` with nothing else
 attached: the reference a user would write by hand.
@@ -12,7 +11,6 @@ attached: the reference a user would write by hand.
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -47,48 +45,19 @@ def quotes_cfg(**sections: dict[str, Any]) -> Any:
     return RunConfig().replace(**base)
 
 
-def run_job(cfg: Any, run_dir: Path | None = None, poll: bool = False, poll_every: float = 1.0) -> tuple[Any, float, int]:
-    """Run a Job to the end. With ``poll`` it runs in its background thread while another
-    thread calls ``job.snapshot()`` every ``poll_every`` seconds (what the UI does).
-    Returns (job, wall seconds of the whole job, number of snapshots taken)."""
+def run_job(cfg: Any, run_dir: Path | None = None) -> tuple[Any, float]:
+    """Run a Job to the end in this thread, as the CLI does. Returns (job, wall seconds of
+    the whole job: setup, baseline, training, final evaluation and save)."""
     from core.training import Job
 
     job = Job(cfg, run_dir=run_dir)
-    polls = 0
     t0 = time.perf_counter()
-    if poll:
-        done = threading.Event()
-
-        def poller() -> None:
-            nonlocal polls
-            while not done.is_set():
-                job.snapshot()
-                polls += 1
-                done.wait(poll_every)
-
-        th = threading.Thread(target=poller, name="bench-poller", daemon=True)
-        with silenced():
-            job.start()
-            th.start()
-            job.wait()
-        done.set()
-        th.join()
-    else:
-        with silenced():
-            job.run()
+    with silenced():
+        job.run()
     wall = time.perf_counter() - t0
     if job.status != "finished":
         raise RuntimeError(f"job {job.name} ended {job.status}: {job.message}")
-    return job, wall, polls
-
-
-def job_train_figures(job: Any) -> dict[str, Any]:
-    """Train-phase figures from a finished job's summary (the Trainer's own token count)."""
-    s = job.summary
-    seen = [e["num_input_tokens_seen"] for e in job.events if isinstance(e.get("num_input_tokens_seen"), (int, float))]
-    tokens = max(seen) if seen else round(s.get("tokens_per_second", 0) * s.get("train_runtime_s", 0))
-    return {"train_s": s.get("train_runtime_s"), "tokens_per_second": s.get("tokens_per_second"),
-            "tokens": int(tokens), "steps": s.get("steps"), "n_train": s.get("n_train")}
+    return job, wall
 
 
 def run_bare_trainer(cfg: Any, out_dir: Path, evaluate_first: bool = True,

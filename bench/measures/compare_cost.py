@@ -97,7 +97,7 @@ def run(ctx: Context) -> Result:
     reps = ctx.pick(2, 3)
     cfg = minilm_cfg(train={**NO_EVAL, "max_steps": steps})
     ctx.log(f"{NAME}: training the LoRA run ({steps} steps)")
-    job, _, _ = run_job(cfg)
+    job, _ = run_job(cfg)
     run_dir = job.run_dir
     merged = ctx.folder("compare-merged")
     with silenced():

@@ -103,7 +103,7 @@ def run(ctx: Context) -> Result:
                "per_device_train_batch_size": batch, "per_device_eval_batch_size": batch,
                "eval_strategy": "no", "save_strategy": "no", "logging_steps": 5, "warmup_ratio": 0.0})
     ctx.log(f"{NAME}: training {steps} steps")
-    job, wall, _ = run_job(cfg)
+    job, wall = run_job(cfg)
     s = job.summary
     tps = float(s.get("tokens_per_second") or 0.0)
     device = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "CPU (bench self-test)"

@@ -7,7 +7,7 @@ Each variant runs the app's job in a FRESH subprocess (bench/memory_worker.py) o
 assets/data/quotes.csv (template "Quote by {author}: {quote}"; first 80 rows, which only
 shortens the evaluations), batch 8 (eval batch 8), max_length 128, default padding
 (auto = packing), a few steps, eval and checkpoints off.
-Figure: the subprocess's peak RSS (ru_maxrss: imports, model load, baseline eval, training,
+Figure: the subprocess's peak RSS (VmHWM: imports, model load, baseline eval, training,
 final save; nothing subtracted). value = LoRA peak / full peak. QLoRA variants are
 reported (ratios to full) and skipped with the reason when bitsandbytes can't run them.
 core.estimate.estimate_for (the UI's pre-training estimate) is compared with each

@@ -43,7 +43,7 @@ def run(ctx: Context) -> Result:
         "data": "assets/data/quotes.csv", "template": "Quote by {author}: {quote}", "rounds": rounds,
         "real_tokens_per_second": {s: figs[s]["tokens_per_second"] for s in strategies},
         "tokens_per_second_runs": {s: figs[s]["tokens_per_second_runs"] for s in strategies},
-        "seconds": {s: figs[s]["seconds_runs"] for s in strategies},
+        "arm_step_seconds": {s: figs[s]["seconds_runs"] for s in strategies},
         "real_tokens_per_epoch": a["real_tokens"], "same_real_tokens_every_arm": same,
         "steps_per_epoch": a["steps"],
         "pad_fraction": pad_fractions(make_cfg("auto")),

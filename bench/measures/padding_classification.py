@@ -44,7 +44,7 @@ def run(ctx: Context) -> Result:
         "model": "starter:all-MiniLM-L6-v2", "method": "lora", "batch_size": 16, "max_length": MAX_LENGTH,
         "data": "assets/data/sentiment.csv",
         "real_tokens_per_second": {s: figs[s]["tokens_per_second"] for s in strategies},
-        "seconds": {s: figs[s]["seconds_runs"] for s in strategies},
+        "arm_step_seconds": {s: figs[s]["seconds_runs"] for s in strategies},
         "real_tokens_per_epoch": a["real_tokens"], "same_real_tokens_every_arm": same,
         "steps_per_epoch": a["steps"],
         "pad_fraction": pad_fractions(make_cfg("auto")),
