@@ -114,3 +114,24 @@ def trained_lora_run():
     job = Job(cfg, run_dir=runs_dir() / "shared-lora-run").run()
     assert job.status == "finished", job.message
     return job
+
+
+# --------------------------------------------------------------------------- browser
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Headless Debian chromium driven by playwright; its caches stay in a temp folder."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    home = tmp_path_factory.mktemp("chromium-home")
+    env = {**os.environ, "XDG_CACHE_HOME": str(home / "cache"), "XDG_CONFIG_HOME": str(home / "config"),
+           "XDG_DATA_HOME": str(home / "data"), "GSETTINGS_BACKEND": "memory"}
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, env=env)
+        yield b
+        b.close()

@@ -5,7 +5,6 @@ then stop it. A screenshot of each step lands in tests/output/screenshots/ (giti
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -13,8 +12,6 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parent / "output" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 TABS = {"data": "Data", "model": "Model", "tokenizing": "Tokenize & pad", "method": "Method & precision",
         "train": "Train"}
 POINTS = re.compile(r"(\d+) points · last train loss [\d.]+ at step (\d+)")
@@ -22,17 +19,6 @@ POINTS = re.compile(r"(\d+) points · last train loss [\d.]+ at step (\d+)")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    home = tmp_path_factory.mktemp("chromium-home")
-    # Chromium's caches and GLib settings go to a temporary folder, never ~/.cache.
-    env = {**os.environ, "XDG_CACHE_HOME": str(home / "cache"), "XDG_CONFIG_HOME": str(home / "config"),
-           "XDG_DATA_HOME": str(home / "data"), "GSETTINGS_BACKEND": "memory"}
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True, env=env)
-        yield b
-        b.close()
 
 
 def open_tab(page, key: str) -> None:
