@@ -123,7 +123,7 @@ def test_compare_export_history_code_after_two_runs(app_server, browser, tmp_pat
     page.locator("#export-run-btn").click()
     wait_text(page, "#export-status", "Exported", timeout=120_000)
     assert f"runs/{first}/export/" in text_of(page, "#export-status") and "model/" in text_of(page, "#export-status")
-    assert "Training hyperparameters" in text_of(page, "#export-card")
+    wait_text(page, "#export-card", "Training hyperparameters")  # the card renders after the status
     page.locator("#export-download").wait_for(state="visible", timeout=120_000)
     with page.expect_download() as download:
         page.locator("#export-download").click()
