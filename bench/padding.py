@@ -62,5 +62,5 @@ def compare_strategies(ctx: Context, name: str, make_cfg: Callable[[str], Any], 
     return out
 
 
-def epochs_cfg(ctx: Context) -> dict[str, Any]:
-    return {**NO_EVAL, "num_train_epochs": 1.0, "max_steps": -1}
+# One whole epoch, no evaluation or checkpoints (see the module docstring).
+ONE_EPOCH = {**NO_EVAL, "num_train_epochs": 1.0, "max_steps": -1}

@@ -15,7 +15,7 @@ value = A / B. Pad fractions from core.tokenizing.padding_comparison.
 from __future__ import annotations
 
 from ..env import Context, rnd
-from ..padding import compare_strategies, epochs_cfg, pad_fractions
+from ..padding import ONE_EPOCH, compare_strategies, pad_fractions
 from ..result import Result, check
 from ..training import quotes_cfg
 
@@ -30,7 +30,7 @@ def run(ctx: Context) -> Result:
     strategies = ctx.pick(["auto", "max_length"], ["auto", "max_length", "dynamic"])
 
     def make_cfg(padding: str):
-        return quotes_cfg(data={"padding": padding, "max_length": MAX_LENGTH}, train=epochs_cfg(ctx))
+        return quotes_cfg(data={"padding": padding, "max_length": MAX_LENGTH}, train=ONE_EPOCH)
 
     figs = compare_strategies(ctx, NAME, make_cfg, strategies, rounds=rounds)
     a, b = figs["auto"], figs["max_length"]

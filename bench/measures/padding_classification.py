@@ -16,7 +16,7 @@ Pad fractions per strategy come from core.tokenizing.padding_comparison.
 from __future__ import annotations
 
 from ..env import Context, rnd
-from ..padding import compare_strategies, epochs_cfg, pad_fractions
+from ..padding import ONE_EPOCH, compare_strategies, pad_fractions
 from ..result import Result, check
 from ..training import minilm_cfg
 
@@ -32,7 +32,7 @@ def run(ctx: Context) -> Result:
     strategies = ctx.pick(["auto", "max_length"], ["auto", "max_length", "dynamic"])
 
     def make_cfg(padding: str):
-        return minilm_cfg(data={"padding": padding, "max_length": MAX_LENGTH}, train=epochs_cfg(ctx))
+        return minilm_cfg(data={"padding": padding, "max_length": MAX_LENGTH}, train=ONE_EPOCH)
 
     figs = compare_strategies(ctx, NAME, make_cfg, strategies, rounds=1)
     a, b = figs["auto"], figs["max_length"]
