@@ -103,7 +103,7 @@ def fmt_value(v: Any) -> str:
 
 
 def verdict(passed: Any) -> str:
-    return {True: "PASS", False: "FAIL", None: "skip"}.get(passed, str(passed))
+    return {True: "PASS", False: "FAIL", None: "n/a"}.get(passed, str(passed))
 
 
 def table(entries: list[dict[str, Any]]) -> str:

@@ -2,7 +2,8 @@
 
 Every entry is ``{"name", "value", "goal", "unit", "passed", "detail"}``: ``value`` is the
 headline ratio (or latency), ``goal`` says how it is judged (e.g. ``">= 0.98"``), ``passed``
-is true, false, or null when the measure could not apply here (no GPU), and ``detail``
+is true, false, or null when the measure does not apply here (no GPU) or is not judged
+in this mode (quality_per_minute in --quick), and ``detail``
 holds the raw figures the value was computed from.
 """
 

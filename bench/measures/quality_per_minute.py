@@ -9,7 +9,10 @@ split (test_size 0.2, stratified, seed 42), same seed, same number of epochs:
 Figures: final validation accuracy of each (the job's summary.final.eval_accuracy) and the
 wall time of the whole job (setup, baseline, training, evaluations, checkpoints, save).
 Goal: accuracy(A) >= accuracy(B) AND time(A) / time(B) <= 0.5; value = the time ratio.
-Full pass: 3 epochs each. Quick pass: 1 epoch on the first 100 rows (indicative only).
+Full pass: 3 epochs each. Quick pass: 1 epoch on the first 100 rows, reported but not
+judged (passed = null): with 5 training steps the per-run fixed costs (baseline and final
+evaluation, the epoch's checkpoint, the save) dominate the default's wall time and 20
+validation rows make the accuracies a coin toss, so it does not test the promise.
 """
 
 from __future__ import annotations
@@ -55,7 +58,9 @@ def run(ctx: Context) -> Result:
         "train_time_ratio": rnd(a["train_s"] / b["train_s"], 3) if a["train_s"] and b["train_s"] else None,
         "load_avg_end": load_avg(),
     }
+    passed: bool | None = check(time_ratio, GOAL) and acc_ok
     if ctx.quick:
-        detail["note"] = (f"quick pass: {epochs:g} epoch on the first {max_rows} rows "
-                          f"({a['n_validation']} validation rows): accuracies are indicative only")
-    return Result(NAME, rnd(time_ratio, 3), GOAL, UNIT, check(time_ratio, GOAL) and acc_ok, detail)
+        passed = None
+        detail["note"] = (f"quick pass, not judged: {epochs:g} epoch on the first {max_rows} rows "
+                          f"({a['n_validation']} validation rows); run the full pass for the verdict")
+    return Result(NAME, rnd(time_ratio, 3), GOAL, UNIT, passed, detail)
