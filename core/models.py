@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,13 +177,24 @@ def pickle_weights_warning(source: str) -> str:
     return ""
 
 
+_TINY_LOCK = threading.Lock()
+
+
 def materialize_tiny_gpt2() -> Path:
-    """Build the tiny GPT-2 starter once (seed 0) into the workspace cache and return it."""
+    """Build the tiny GPT-2 starter once (seed 0) into the workspace cache and return it.
+    Thread-safe (a lock) and process-safe (a per-process temp folder renamed into place)."""
     from .paths import cache_dir
 
     target = cache_dir() / "starters" / "tiny-gpt2"
     if (target / "config.json").is_file() and (target / "model.safetensors").is_file():
         return target
+    with _TINY_LOCK:
+        if (target / "config.json").is_file() and (target / "model.safetensors").is_file():
+            return target
+        return _build_tiny_gpt2(target)
+
+
+def _build_tiny_gpt2(target: Path) -> Path:
     import torch
     from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
