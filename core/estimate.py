@@ -3,15 +3,22 @@
 Peak memory = weights + gradients + optimizer state + activations + runtime overhead:
 
 * weights: every parameter at its storage width (fp32 4 bytes, fp16/bf16 2, 8-bit 1,
-  4-bit 0.5 plus ~3 % for quantization constants);
+  4-bit 0.5 plus ~3 % for quantization constants). QLoRA quantizes only the linear layers
+  of the body: embeddings, norms and the head keep the checkpoint's width. On CPU the
+  checkpoint is read through a memory map that stays resident while QLoRA quantizes it,
+  so the full-width checkpoint counts as well (measured: without it the estimate was
+  0.55x the peak);
 * gradients: one fp32 value per *trainable* parameter;
 * optimizer (AdamW): two fp32 moments per trainable parameter (8 bytes);
 * activations per layer ~ tokens x hidden x (34 + 5 x heads x seq / hidden) x bytes/2
   (Korthikanti et al., 2022; the formula is for 16-bit, fp32 doubles it); with gradient
   checkpointing only each layer's input is kept (2 x tokens x hidden x bytes) plus one
   layer's full activations. Tokens = batch x the padded sequence length the chosen
-  padding strategy produces (max_length when padding to max_length, else the 90th
-  percentile length);
+  padding strategy produces for the peak batch: max_length when padding to max_length;
+  with dynamic or grouped padding the longest example (capped at max_length), because the
+  batch that holds it is padded to it (group_by_length even runs that batch first); with
+  packing one row of batch x the mean length. A causal LM adds its logits: tokens x vocabulary in fp32, about six
+  copies alive at the loss (the logits, the shifted copy, log-softmax, and their gradients);
 * overhead: the CUDA context (~500 MB) on GPU, the Python/PyTorch runtime (~600 MB RSS) on CPU.
 
 Example: MiniLM (22.7M params, fp32) with LoRA (74k trainable): weights 91 MB, gradients and
@@ -32,6 +39,9 @@ CPU_RUNTIME_BYTES = 600 * 2**20
 GPU_CONTEXT_BYTES = 500 * 2**20
 
 
+LOGIT_COPIES = 6
+
+
 @dataclass
 class MemoryEstimate:
     weights: int
@@ -41,10 +51,12 @@ class MemoryEstimate:
     overhead: int
     device_bytes: int
     device_name: str
+    checkpoint_read: int = 0  # QLoRA on CPU: the memory-mapped full-width checkpoint
 
     @property
     def total(self) -> int:
-        return self.weights + self.gradients + self.optimizer + self.activations + self.overhead
+        return (self.weights + self.gradients + self.optimizer + self.activations + self.overhead
+                + self.checkpoint_read)
 
     @property
     def fits(self) -> bool:
@@ -56,27 +68,39 @@ class MemoryEstimate:
     def lines(self) -> list[str]:
         mb = lambda b: f"{b / 2**20:,.0f} MB"  # noqa: E731
         verdict = "fits" if self.fits else "does NOT fit"
+        read = f" · checkpoint read for quantizing {mb(self.checkpoint_read)}" if self.checkpoint_read else ""
         return [f"weights {mb(self.weights)} · gradients {mb(self.gradients)} · optimizer {mb(self.optimizer)} · "
-                f"activations {mb(self.activations)} · runtime {mb(self.overhead)}",
+                f"activations {mb(self.activations)} · runtime {mb(self.overhead)}{read}",
                 f"estimated peak {mb(self.total)} of {mb(self.device_bytes)} on {self.device_name}: {verdict}"]
 
 
 def _bytes_per_param(cfg: RunConfig, checkpoint_dtype: str) -> float:
-    if cfg.adapter.method == "qlora":
-        return 0.5 * 1.03 if cfg.quant.bits == 4 else 1.0
     dtype = cfg.model.dtype if cfg.model.dtype != "auto" else checkpoint_dtype
     return 2.0 if dtype in ("float16", "bfloat16") else 4.0
 
 
 def estimate_memory(cfg: RunConfig, total_params: int, trainable_params: int, hidden: int, layers: int,
                     heads: int, seq_len: int, checkpoint_dtype: str = "float32",
-                    hw: dict[str, Any] | None = None) -> MemoryEstimate:
+                    hw: dict[str, Any] | None = None, quantizable_params: int | None = None,
+                    vocab: int = 0) -> MemoryEstimate:
+    """Peak memory of a run. ``quantizable_params``: the body's linear weights QLoRA would
+    quantize (default: every base parameter); ``vocab``: the LM head's width (causal LM)."""
     from .models import hardware, resolve_precision
 
     hw = hw or hardware()
-    base_params = total_params - trainable_params if cfg.adapter.method in ("lora", "qlora") else total_params
-    weights = int(base_params * _bytes_per_param(cfg, checkpoint_dtype)
-                  + (trainable_params * 4 if cfg.adapter.method in ("lora", "qlora") else 0))
+    adapters = cfg.adapter.method in ("lora", "qlora")
+    base_params = total_params - trainable_params if adapters else total_params
+    width = _bytes_per_param(cfg, checkpoint_dtype)
+    checkpoint_read = 0
+    if cfg.adapter.method == "qlora":
+        quantized = min(base_params, base_params if quantizable_params is None else quantizable_params)
+        qbytes = 0.5 * 1.03 if cfg.quant.bits == 4 else 1.0
+        base_bytes = quantized * qbytes + (base_params - quantized) * width
+        if not hw["cuda"]:
+            checkpoint_read = int(base_params * width)
+    else:
+        base_bytes = base_params * width
+    weights = int(base_bytes + (trainable_params * 4 if adapters else 0))
     gradients = trainable_params * 4
     optimizer = trainable_params * 8
     try:
@@ -90,12 +114,15 @@ def estimate_memory(cfg: RunConfig, total_params: int, trainable_params: int, hi
         activations = int(layers * 2 * tokens * hidden * act_bytes + per_layer)
     else:
         activations = int(layers * per_layer)
+    if cfg.model.task == "causal-lm":
+        activations += int(tokens * vocab * 4 * LOGIT_COPIES)
     overhead = GPU_CONTEXT_BYTES if hw["cuda"] else CPU_RUNTIME_BYTES
-    return MemoryEstimate(weights, gradients, optimizer, activations, overhead, int(hw["memory_bytes"]), hw["name"])
+    return MemoryEstimate(weights, gradients, optimizer, activations, overhead, int(hw["memory_bytes"]), hw["name"],
+                          checkpoint_read)
 
 
 def padded_length(cfg: RunConfig, lengths: list[int]) -> int:
-    """The sequence length a typical batch is padded to under the config's strategy."""
+    """The sequence length the largest batch is padded to under the config's strategy."""
     from .tokenizing import effective_padding
 
     if effective_padding(cfg) == "max_length" or not lengths:
@@ -103,7 +130,7 @@ def padded_length(cfg: RunConfig, lengths: list[int]) -> int:
     s = sorted(min(x, cfg.data.max_length) for x in lengths)
     if effective_padding(cfg) == "packing":
         return max(1, int(sum(s) / len(s)))  # one packed row of batch x mean tokens
-    return s[min(len(s) - 1, int(0.9 * len(s)))]
+    return s[-1]
 
 
 def estimate_for(cfg: RunConfig, model: Any, trainable: int, total: int, lengths: list[int]) -> MemoryEstimate:
@@ -113,7 +140,25 @@ def estimate_for(cfg: RunConfig, model: Any, trainable: int, total: int, lengths
     layers = getattr(c, "num_hidden_layers", None) or getattr(c, "n_layer", 12)
     heads = getattr(c, "num_attention_heads", None) or getattr(c, "n_head", 12)
     dtype = str(next(model.parameters()).dtype).replace("torch.", "")
-    return estimate_memory(cfg, total, trainable, hidden, layers, heads, padded_length(cfg, lengths), dtype)
+    vocab = getattr(c, "vocab_size", 0) or 0
+    return estimate_memory(cfg, total, trainable, hidden, layers, heads, padded_length(cfg, lengths), dtype,
+                           quantizable_params=quantizable_params(model), vocab=vocab)
+
+
+def quantizable_params(model: Any) -> int:
+    """Weights of the linear layers bitsandbytes would quantize: every nn.Linear / GPT-2
+    Conv1D outside the heads (core.models.bnb_config keeps those in full width)."""
+    import torch
+
+    from .models import HEAD_NAMES
+
+    n = 0
+    for name, mod in model.named_modules():
+        if any(part in HEAD_NAMES or part == "pooler" for part in name.split(".")):
+            continue
+        if isinstance(mod, torch.nn.Linear) or type(mod).__name__ == "Conv1D":
+            n += mod.weight.numel()
+    return n
 
 
 def time_per_epoch(cfg: RunConfig, steps: int = 4) -> dict[str, float]:

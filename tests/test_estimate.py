@@ -34,4 +34,24 @@ def test_fits_verdict():
 def test_padded_length_follows_the_strategy():
     lengths = list(range(1, 101))
     assert padded_length(RunConfig().replace(data={"padding": "max_length"}), lengths) == 128
-    assert padded_length(RunConfig(), lengths) == 91
+    assert padded_length(RunConfig(), lengths) == 100  # the batch holding the longest example
+    assert padded_length(RunConfig(), list(range(1, 300))) == 128  # capped at max_length
+
+
+def test_qlora_quantizes_only_the_body_and_on_cpu_reads_the_full_checkpoint():
+    cfg = RunConfig().replace(adapter={"method": "qlora"})
+    # 100M base params of which 70M are body linears; the other 30M (embeddings, norms) stay fp32
+    q = estimate_memory(cfg, 10**8 + 10**6, 10**6, 768, 12, 12, 128, hw=HW, quantizable_params=7 * 10**7)
+    assert q.weights == int(7 * 10**7 * 0.5 * 1.03 + 3 * 10**7 * 4 + 10**6 * 4)
+    assert q.checkpoint_read == 4 * 10**8 and "checkpoint read" in q.lines()[0]
+    gpu = estimate_memory(cfg, 10**8 + 10**6, 10**6, 768, 12, 12, 128, quantizable_params=7 * 10**7,
+                          hw={**HW, "cuda": True, "name": "GPU"})
+    assert gpu.checkpoint_read == 0 and gpu.total < q.total
+
+
+def test_causal_lm_counts_its_logits():
+    cls = estimate_memory(RunConfig(), 10**8, 10**6, 768, 12, 12, 128, hw=HW, vocab=50_000)
+    lm = estimate_memory(RunConfig().replace(model={"task": "causal-lm"}), 10**8, 10**6, 768, 12, 12, 128,
+                         hw=HW, vocab=50_000)
+    tokens = RunConfig().train.per_device_train_batch_size * 128
+    assert lm.activations - cls.activations == tokens * 50_000 * 4 * 6
