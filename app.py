@@ -35,7 +35,14 @@ def main(argv: list[str] | None = None) -> None:
 
     settings = AppSettings(mode=args.mode, workshop=args.workshop)
     demo = build_app(settings)
-    demo.launch(server_name=args.host, server_port=args.port, share=args.share, **launch_options(settings))
+    demo.launch(server_name=args.host, server_port=args.port, share=args.share, prevent_thread_lock=True,
+                **launch_options(settings))
+    # Serving already: load torch/transformers now, off the request path, so the first click
+    # does not wait for them (and so handlers never import them from two threads at once).
+    from core.heavy import warm_in_background
+
+    warm_in_background()
+    demo.block_thread()
 
 
 if __name__ == "__main__":

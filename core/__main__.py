@@ -3,6 +3,7 @@
     python -m core train CONFIG.yaml [--output DIR] [--set section.field=value ...]
     python -m core show  CONFIG.yaml [--set ...]      # the fully resolved config
     python -m core script CONFIG.yaml [--set ...]     # a standalone train.py
+    python -m core estimate CONFIG.yaml [--time]      # peak memory (and time per epoch) before training
 
 A bad config, bad data or a failed run exits non-zero with a one-line message.
 """
@@ -20,7 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     for name, help_ in (("train", "run a fine-tuning job and write its run folder"),
                         ("show", "print the fully resolved config as YAML"),
-                        ("script", "print a standalone Python training script for the config")):
+                        ("script", "print a standalone Python training script for the config"),
+                        ("estimate", "estimate peak memory (and, with --time, time per epoch) before training")):
         sp = sub.add_parser(name, help=help_)
         sp.add_argument("config", nargs="?", help="YAML config or preset (omit for the defaults)")
         sp.add_argument("--set", dest="sets", action="append", default=[], metavar="SECTION.FIELD=VALUE",
@@ -29,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
             sp.add_argument("--output", help="run folder to write (default: workspace/runs/<generated name>)")
             sp.add_argument("--resume", action="store_true", help="resume the run in --output from its last checkpoint")
             sp.add_argument("--quiet", action="store_true", help="no progress bar")
+        if name == "estimate":
+            sp.add_argument("--time", action="store_true", help="also time a few real training steps")
+            sp.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
 
@@ -53,7 +58,31 @@ def main(argv: list[str] | None = None) -> int:
 
         print(render_script(cfg), end="")
         return 0
+    if args.command == "estimate":
+        return _estimate(cfg, args)
     return _train(cfg, args)
+
+
+def _estimate(cfg, args: argparse.Namespace) -> int:
+    import json
+
+    from .config import ConfigError
+    from .data import DataError
+    from .estimate import estimate_config, time_per_epoch, timing_lines
+    from .models import ModelError
+
+    try:
+        est = estimate_config(cfg)
+        timing = time_per_epoch(cfg) if args.time else None
+    except (ConfigError, DataError, ModelError, ValueError, OSError) as exc:
+        return _fail(str(exc))
+    if args.json:
+        print(json.dumps({"memory": est.as_dict(), "time": timing}))
+        return 0
+    print("\n".join(est.lines()[::-1]))
+    if timing:
+        print("\n".join(timing_lines(timing)))
+    return 0
 
 
 def _is_main_process() -> bool:

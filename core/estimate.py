@@ -145,6 +145,20 @@ def estimate_for(cfg: RunConfig, model: Any, trainable: int, total: int, lengths
                            quantizable_params=quantizable_params(model), vocab=vocab)
 
 
+def estimate_config(cfg: RunConfig) -> MemoryEstimate:
+    """The estimate for a config on its own: loads the tokenizer, the data and the
+    un-adapted model (what ``python -m core estimate`` prints)."""
+    from . import data as data_mod
+    from . import models, tokenizing
+
+    tok = models.load_tokenizer(cfg)
+    prepared = data_mod.prepare(cfg, tok)
+    lengths = tokenizing.lengths_of(prepared.train, tok, cfg)
+    model, info = models.load_model(cfg.replace(adapter={"method": "full"}), prepared.label_names, tok, apply=False)
+    trainable, total = models.preview_trainable(cfg, info, model)
+    return estimate_for(cfg, model, trainable, total, lengths)
+
+
 def quantizable_params(model: Any) -> int:
     """Weights of the linear layers bitsandbytes would quantize: every nn.Linear / GPT-2
     Conv1D outside the heads (core.models.bnb_config keeps those in full width)."""
@@ -161,21 +175,29 @@ def quantizable_params(model: Any) -> int:
     return n
 
 
-def time_per_epoch(cfg: RunConfig, steps: int = 4) -> dict[str, float]:
-    """Time a few real optimizer steps (in a throw-away run folder) and scale to an epoch."""
+def time_per_epoch(cfg: RunConfig, steps: int = 6) -> dict[str, Any]:
+    """Time a few real optimizer steps (in a throw-away run folder) and scale to an epoch.
+
+    The first step is left out of the average (it pays for warm-up: allocations, kernel
+    selection, and with group_by_length the longest batch). Runs a Trainer in this process:
+    never call it while another job trains here (the UI borrows the trainer through
+    core.jobs.JobQueue.exclusive)."""
     import math
     import shutil
     import tempfile
+    import time
     from pathlib import Path
 
     from .training import Job
 
     tmp = Path(tempfile.mkdtemp(prefix="fts-timing-"))
+    t0 = time.perf_counter()
     try:
-        probe = cfg.replace(train={"max_steps": steps, "eval_strategy": "no", "save_strategy": "no",
-                                   "logging_steps": 1, "run_name": ""})
+        probe = cfg.replace(train={"max_steps": max(2, steps), "eval_strategy": "no", "save_strategy": "no",
+                                   "logging_steps": 1, "run_name": "", "early_stopping_patience": 0})
         job = Job(probe, run_dir=tmp / "probe")
-        job._baseline = lambda trainer: None  # timing only: skip the baseline evaluation
+        job._baseline = lambda trainer: None  # timing only: no evaluations, nothing saved
+        job._final = lambda trainer: None
         job.run()
         if job.status != "finished":
             raise ValueError(job.message)
@@ -184,9 +206,30 @@ def time_per_epoch(cfg: RunConfig, steps: int = 4) -> dict[str, float]:
         n_train = job.summary.get("n_train", 0)
         eff = cfg.train.per_device_train_batch_size * cfg.train.gradient_accumulation_steps
         steps_per_epoch = math.ceil(n_train / eff) if n_train else 0
-        return {"seconds_per_step": per_step, "steps_per_epoch": steps_per_epoch,
-                "seconds_per_epoch": per_step * steps_per_epoch,
-                "total_seconds": per_step * (cfg.train.max_steps if cfg.train.max_steps > 0
-                                             else steps_per_epoch * cfg.train.num_train_epochs)}
+        total_steps = cfg.train.max_steps if cfg.train.max_steps > 0 else \
+            math.ceil(steps_per_epoch * cfg.train.num_train_epochs)
+        return {"seconds_per_step": per_step, "steps_timed": max(len(times) - 1, 1),
+                "steps_per_epoch": steps_per_epoch, "seconds_per_epoch": per_step * steps_per_epoch,
+                "total_steps": total_steps, "total_seconds": per_step * total_steps,
+                "device": job.summary.get("device", ""), "probe_seconds": time.perf_counter() - t0}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def duration(seconds: float) -> str:
+    """12 s, 3 min 20 s, 1 h 05 min."""
+    s = max(0, int(round(seconds)))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+def timing_lines(t: dict[str, Any], evaluations: str = "") -> list[str]:
+    """Plain-words summary of :func:`time_per_epoch`'s result."""
+    return [f"{t['seconds_per_step']:.2f} s per step (average of {t['steps_timed']} timed steps on "
+            f"{t['device'] or 'this machine'}) × {t['steps_per_epoch']} steps = about "
+            f"{duration(t['seconds_per_epoch'])} per epoch",
+            f"the whole run ({t['total_steps']} steps) ≈ {duration(t['total_seconds'])} of training"
+            + (f", plus {evaluations}" if evaluations else "")]

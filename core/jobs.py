@@ -10,12 +10,16 @@ user state is not kept here, only jobs tagged with the ``owner`` (a browser sess
   :class:`BusyError`; with ``allow_queue=True`` (shared mode) it waits its turn, and
   :meth:`JobQueue.position` says where it stands.
 * Nothing here tells one owner about another's job beyond "busy" and a queue position.
+* :meth:`JobQueue.exclusive` lends the trainer for a short piece of work outside a job (the
+  time-per-epoch probe): only while nothing runs or waits, and no job starts until it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 
 from .config import RunConfig
@@ -34,6 +38,7 @@ class JobQueue:
         self._wake = threading.Condition(self._lock)
         self._worker: threading.Thread | None = None
         self._jobs: dict[str, Job] = {}
+        self._claimed_by: str | None = None  # owner of an exclusive() block
 
     # ---- submitting --------------------------------------------------------------
     def submit(self, cfg: RunConfig, owner: str, allow_queue: bool = False, run_dir: Path | None = None,
@@ -42,6 +47,8 @@ class JobQueue:
             mine = self._active_for_locked(owner)
             if mine is not None:
                 return mine
+            if not allow_queue and self._claimed_by is not None:
+                raise BusyError("the trainer is timing a few steps; try again in a few seconds")
             if not allow_queue and (self._current is not None or self._pending):
                 raise BusyError("the trainer is busy with another run; try again when it finishes")
             job = Job.resume(resume_dir, owner=owner) if resume_dir else Job(cfg, run_dir=run_dir, owner=owner)
@@ -59,11 +66,10 @@ class JobQueue:
     def _loop(self) -> None:
         while True:
             with self._lock:
-                while not self._pending:
-                    if not self._wake.wait(timeout=30):
-                        if not self._pending:
-                            self._worker = None
-                            return
+                while not self._pending or self._claimed_by is not None:
+                    if not self._wake.wait(timeout=30) and not self._pending:
+                        self._worker = None
+                        return
                 job = self._pending.popleft()
                 self._current = job
             try:
@@ -71,6 +77,24 @@ class JobQueue:
             finally:
                 with self._lock:
                     self._current = None
+
+    @contextlib.contextmanager
+    def exclusive(self, owner: str) -> Iterator[None]:
+        """Hold the trainer for a short task of ``owner``'s; BusyError if a job runs or waits.
+        Jobs submitted meanwhile wait (shared mode) or are refused (local mode)."""
+        with self._lock:
+            if self._claimed_by is not None:
+                raise BusyError("the trainer is already timing a few steps; try again in a few seconds")
+            if self._current is not None or self._pending:
+                raise BusyError("the trainer is busy with a run; time the steps when it has finished "
+                                "(the Train tab shows the live ETA meanwhile)")
+            self._claimed_by = owner
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._claimed_by = None
+                self._wake.notify_all()
 
     # ---- queries -----------------------------------------------------------------
     def _active_for_locked(self, owner: str) -> Job | None:
@@ -109,7 +133,7 @@ class JobQueue:
 
     def busy(self) -> bool:
         with self._lock:
-            return self._current is not None or bool(self._pending)
+            return self._current is not None or bool(self._pending) or self._claimed_by is not None
 
     def queue_length(self) -> int:
         with self._lock:

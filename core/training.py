@@ -240,6 +240,9 @@ class Job:
         if self._stop.is_set():
             self._finish("stopped", "stopped before it started")
             return self
+        from .heavy import ensure_loaded
+
+        ensure_loaded()  # the job runs in a worker thread beside the app's handlers
         self.status = "running"
         self.summary.update(status="running", pid=os.getpid(), message="")
         self.summary.setdefault("started", time.strftime("%Y-%m-%dT%H:%M:%S"))

@@ -81,6 +81,10 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     open_tab(page, "method")
     page.wait_for_function("/trainable: [0-9,]+ of/.test(document.querySelector('#method-live')?.innerText || '')")
     assert page.locator("#method-targets input:checked").count() == 2  # query + value pre-ticked
+    assert "Memory estimate" in page.locator("body").inner_text()
+    page.locator("#method-time").click()  # time a few real steps with these settings
+    page.wait_for_function("/Time estimate:.* s per step .* per epoch/.test("
+                           "document.querySelector('#method-timing')?.innerText || '')", timeout=120_000)
     shot(page, "4-method")
 
     # 5. Train: start, watch points arrive

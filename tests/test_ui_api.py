@@ -209,12 +209,18 @@ def test_lora_on_the_bundled_sentiment_set_learns_and_a_second_client_is_busy(ap
     live = next(v for v in method if isinstance(v, str) and "trainable:" in v)
     assert re.search(r"trainable: [\d,]+ of 22\.\dM \(0\.\d+ %\)", live), live
 
+    timing = c.predict(method="lora", **FAST, api_name="/time_steps")
+    assert re.search(r"[\d.]+ s per step .* × 12 steps = about .* per epoch; the whole run \(30 steps\)", timing), timing
+    assert "plus an evaluation every 10 steps" in timing
+
     started = by_label(c, "/start_training", method="lora", **FAST)
     assert "run `" in started["Status"]
 
     other = client(app_server)  # another browser: must not get this session's run
     with pytest.raises(AppError, match="trainer is busy"):
         other.predict(api_name="/start_training")
+    with pytest.raises(AppError, match="busy with a run"):  # nor time steps beside it
+        other.predict(api_name="/time_steps")
     assert other.predict(api_name="/training_status")["status"] == "idle"
 
     again = by_label(c, "/start_training", method="lora", **FAST)

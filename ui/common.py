@@ -24,6 +24,7 @@ from typing import Any, Callable, Literal
 import gradio as gr
 
 from core.compare import CompareError
+from core.heavy import ensure_loaded
 from core.config import ConfigError, RunConfig, field_info
 from core.data import DataError
 from core.export import ExportError
@@ -125,6 +126,7 @@ def handler(action: str) -> Callable[[Callable], Callable]:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
+                ensure_loaded()  # handlers run in a thread pool: import the libraries once, first
                 return fn(*args, **kwargs)
             except gr.Error:
                 raise

@@ -47,6 +47,8 @@ class MethodParts:
     precision: gr.Radio
     precision_note: gr.Markdown
     batch_note: gr.Markdown
+    time_btn: gr.Button
+    timing: gr.Markdown
     watched: list
 
 
@@ -92,13 +94,17 @@ def layout(ctx: Any) -> MethodParts:
                 accumulation = form.widget("train", "gradient_accumulation_steps", kind="slider", minimum=1,
                                            maximum=64, step=1, label="Gradient accumulation steps")
                 batch_note = gr.Markdown(elem_classes=["fts-hint"])
+                time_btn = gr.Button("Time a few steps", size="sm", variant="secondary", elem_id="method-time")
+                timing = gr.Markdown("How long will it take? Time a few real training steps with these "
+                                     "settings (about 10-30 s on a CPU; nothing is saved).",
+                                     elem_classes=["fts-hint"], elem_id="method-timing")
     watched = [method, r, alpha, dropout, bias, target_modules, trainable_layers, bits, qtype, compute, double,
                precision, checkpointing, accumulation]
     return MethodParts(method=method, lora_box=lora_box, r=r, target_modules=target_modules,
                        targets_note=targets_note, freeze_box=freeze_box, trainable_layers=trainable_layers,
                        quant_box=quant_box, quant_note=quant_note, quant_widgets=[bits, qtype, compute, double],
                        live=live, precision=precision, precision_note=precision_note, batch_note=batch_note,
-                       watched=watched)
+                       time_btn=time_btn, timing=timing, watched=watched)
 
 
 def live_html(line: str, fraction: float | None, error: str = "") -> str:
@@ -204,8 +210,33 @@ def memory_note(session: Session, cfg: Any, model: Any, trainable: int, total: i
     return f"**Memory estimate:** {second}.  \n{first}."
 
 
+@handler("time the training steps")
+def time_steps(form: Form, parts: MethodParts, settings: Any, session: Session, **values: Any) -> dict:
+    """Run a few real optimizer steps with the current settings and scale them to an epoch
+    and to the whole run. Borrows the trainer: refused while a run trains or waits."""
+    from core.estimate import time_per_epoch, timing_lines
+    from core.jobs import default_queue
+
+    from .train import checked_config
+
+    cfg = checked_config(form, settings, session, values)
+    with default_queue().exclusive(session.owner()):
+        t = time_per_epoch(cfg)
+    evals = ""
+    if cfg.train.eval_strategy == "epoch":
+        evals = "an evaluation after each epoch"
+    elif cfg.train.eval_strategy == "steps":
+        evals = f"an evaluation every {cfg.train.eval_steps} steps"
+    per_epoch, whole = timing_lines(t, evals)
+    return {parts.timing: f"**Time estimate:** {per_epoch}; {whole}. Measured just now with these settings; "
+                          "the Train tab's ETA refines it while the run goes."}
+
+
 def wire(ctx: Any, parts: MethodParts) -> None:
     form, session = ctx.form, ctx.session
+    parts.time_btn.click(functools.partial(time_steps, form, parts, ctx.settings), inputs=[session],
+                         inputs_kwargs=form.inputs(), outputs=[parts.timing], api_name="time_steps",
+                         concurrency_limit=None)
     outs = [parts.lora_box, parts.freeze_box, parts.quant_box, parts.target_modules, parts.trainable_layers,
             parts.targets_note, parts.precision, parts.precision_note, parts.quant_note, *parts.quant_widgets,
             parts.batch_note, parts.live]

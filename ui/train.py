@@ -266,12 +266,18 @@ def precheck(cfg: Any, settings: AppSettings | None = None, n_train: int | None 
             raise ModelError(f"adapter.method qlora is not available here: {why}. Choose lora instead")
 
 
-@handler("start training")
-def start_training(form: Form, parts: TrainParts, settings: AppSettings, session: Session, **values: Any) -> dict:
-    """Queue a training run with the current settings (a second click returns the same run)."""
+def checked_config(form: Form, settings: AppSettings, session: Session, values: dict[str, Any]) -> Any:
+    """The form's config, refused now if a run with it would fail at once or break the mode's limits."""
     cfg = form.to_config(session, values)
     n_rows = len(session.cache.table(cfg)) if settings.limits.max_rows or settings.limits.max_steps else None
     precheck(cfg, settings, n_rows)
+    return cfg
+
+
+@handler("start training")
+def start_training(form: Form, parts: TrainParts, settings: AppSettings, session: Session, **values: Any) -> dict:
+    """Queue a training run with the current settings (a second click returns the same run)."""
+    cfg = checked_config(form, settings, session, values)
     queue = default_queue()
     before = queue.active_for(session.owner())
     job = queue.submit(cfg, session.owner(), allow_queue=settings.allow_queue)
