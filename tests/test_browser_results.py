@@ -153,12 +153,22 @@ def test_compare_export_history_code_after_two_runs(app_server, browser, tmp_pat
     # view draws only the lines in sight, so read the whole script from its download.
     open_tab(page, "code")
     wait_text(page, "#code-script", "TrainingArguments")
-    wait_text(page, "#code-launch", "accelerate launch")
     with page.expect_download() as download:
         page.locator("#code-download-script").click()
     script = Path(download.value.path()).read_text()
     assert download.value.suggested_filename == "train.py"
     assert "max_steps=6," in script and "learning_rate=0.0005," in script and "from core" not in script
     shot(page, "11-code")
+    assert_clean(page)
+
+    # Train tab: the multi-GPU section writes the accelerate config and command for N GPUs
+    open_tab(page, "train")
+    page.locator("#train-multi-gpu").get_by_text("Train on several GPUs").click()
+    wait_text(page, "#code-launch", "accelerate launch --config_file accelerate_config.yaml -m core train run.yaml")
+    wait_text(page, "#code-accelerate-yaml", "num_processes: 2")
+    page.locator("#code-strategy").get_by_text("DeepSpeed ZeRO-3").click()
+    wait_text(page, "#code-accelerate-yaml", "zero_stage: 3")
+    page.locator("#train-multi-gpu").scroll_into_view_if_needed()
+    shot(page, "12-train-multi-gpu")
     assert_clean(page)
     context.close()

@@ -1,6 +1,7 @@
 """Code tab: the current settings as a standalone ``train.py`` (transformers + peft, no
-import of this project), the same settings as ``run.yaml`` for the headless command line,
-and the accelerate config and launch command to train them on several GPUs."""
+import of this project) and the same settings as ``run.yaml`` for the headless command line.
+The accelerate config and launch command for several GPUs are on the Train tab
+(ui/multi_gpu.py)."""
 
 from __future__ import annotations
 
@@ -11,25 +12,12 @@ from typing import Any
 
 import gradio as gr
 
-from core.config import ConfigError
-from core.distributed import STRATEGIES
-
 from .common import Form, Session, explain, section_title
 from .results_common import result_handler, session_folder
 
 TITLE = "Code"
 CONFIG_NAME = "run.yaml"
 CLI = f"python -m core train {CONFIG_NAME}"
-STRATEGY_LABELS = {"ddp": "DDP", "deepspeed-zero2": "DeepSpeed ZeRO-2", "deepspeed-zero3": "DeepSpeed ZeRO-3",
-                   "fsdp": "FSDP"}
-STRATEGY_HELP = """
-- **DDP**: a whole copy of the model on every GPU; each works on its share of the batch.
-- **DeepSpeed ZeRO-2**: the optimizer state and gradients are split across the GPUs.
-- **DeepSpeed ZeRO-3**: the weights are split too, for models too large for one GPU.
-- **FSDP**: PyTorch's own sharding of weights, gradients and optimizer state.
-"""
-MIXED_PRECISION = [("bf16 (recent GPUs)", "bf16"), ("fp16 (older GPUs)", "fp16"), ("none (fp32)", "no")]
-
 EXPLANATION = """
 Everything the studio does is ordinary Hugging Face code. This tab writes it out for the
 settings you have chosen on the other tabs: a single `train.py` that uses `transformers`,
@@ -38,10 +26,8 @@ the same seed it logs the same losses as a run started here, so you can take it 
 machine, read it to see exactly what happens, or change it beyond what the tabs offer.
 
 The same settings also save as `run.yaml`, which the studio's command line runs without the
-page (handy on a server). On a machine with several GPUs, **accelerate** starts one process per
-GPU: with **DDP** each GPU holds the whole model and works on its own share of every batch;
-**DeepSpeed ZeRO** and **FSDP** also split the model's memory across the GPUs, for models too
-large for one.
+page (handy on a server). To train on several GPUs, open **Train on several GPUs** on the
+Train tab: it writes the accelerate config and the command that runs this `run.yaml` there.
 """
 
 
@@ -53,12 +39,6 @@ class CodeParts:
     script: gr.Code
     cli: gr.Code
     run_yaml: gr.Code
-    num_gpus: gr.Number
-    strategy: gr.Radio
-    mixed_precision: gr.Radio
-    accelerate_yaml: gr.Code
-    launch: gr.Code
-    accelerate_file: gr.DownloadButton
 
 
 def layout(ctx: Any) -> CodeParts:
@@ -76,27 +56,8 @@ def layout(ctx: Any) -> CodeParts:
     with gr.Accordion(f"{CONFIG_NAME}: every setting of this run", open=False):
         run_yaml = gr.Code(language="yaml", label=CONFIG_NAME, show_label=False, interactive=False,
                            lines=12, max_lines=30, elem_id="code-run-yaml")
-    section_title("On several GPUs")
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=4, min_width=300, elem_classes=["fts-panel"]):
-            num_gpus = gr.Number(2, precision=0, minimum=1, maximum=64, step=1, label="GPUs",
-                                 elem_id="code-num-gpus")
-            strategy = gr.Radio([(STRATEGY_LABELS.get(s, s), s) for s in STRATEGIES], value=STRATEGIES[0],
-                                label="How to share the work", elem_id="code-strategy")
-            mixed_precision = gr.Radio(MIXED_PRECISION, value="bf16", label="Mixed precision",
-                                       elem_id="code-mixed-precision")
-            gr.Markdown(STRATEGY_HELP, elem_classes=["fts-hint"])
-        with gr.Column(scale=8, min_width=420):
-            launch = gr.Code(language="shell", label="Launch command (next to accelerate_config.yaml and "
-                                                    f"{CONFIG_NAME})", interactive=False, lines=2,
-                             elem_id="code-launch")
-            accelerate_yaml = gr.Code(language="yaml", label="accelerate_config.yaml", interactive=False, lines=14,
-                                      max_lines=30, elem_id="code-accelerate-yaml")
-            accelerate_file = gr.DownloadButton("Download accelerate_config.yaml", size="sm",
-                                                elem_id="code-download-accelerate")
     return CodeParts(refresh_btn=refresh_btn, script_file=script_file, yaml_file=yaml_file, script=script, cli=cli,
-                     run_yaml=run_yaml, num_gpus=num_gpus, strategy=strategy, mixed_precision=mixed_precision,
-                     accelerate_yaml=accelerate_yaml, launch=launch, accelerate_file=accelerate_file)
+                     run_yaml=run_yaml)
 
 
 # --------------------------------------------------------------------------- handlers
@@ -116,37 +77,11 @@ def code_script(form: Form, parts: CodeParts, session: Session, **values: Any) -
                         f"# the script above, from the command line:\npython -m core script {CONFIG_NAME} > train.py")}
 
 
-@result_handler("write the accelerate config")
-def code_accelerate(parts: CodeParts, session: Session, num_gpus: Any = 2, strategy: str = "ddp",
-                    mixed_precision: str = "bf16") -> dict:
-    """accelerate_config.yaml and the launch command for N GPUs with the chosen strategy."""
-    from core.distributed import launch_files
-
-    try:
-        n = int(float(num_gpus))
-    except (TypeError, ValueError):
-        raise ConfigError(f"the number of GPUs must be a whole number, got {num_gpus!r}") from None
-    try:
-        text, command = launch_files(n, strategy, CONFIG_NAME, mixed_precision or "bf16")
-    except ValueError as exc:  # the engine names what is wrong ("num_gpus must be >= 1, got 0")
-        raise ConfigError(str(exc)) from None
-    path = session_folder(session) / "accelerate_config.yaml"
-    path.write_text(text, encoding="utf-8")
-    return {parts.accelerate_yaml: text, parts.launch: command, parts.accelerate_file: str(path)}
-
-
 # --------------------------------------------------------------------------- wiring
 def wire(ctx: Any, parts: CodeParts) -> None:
     form, session = ctx.form, ctx.session
     script = dict(fn=functools.partial(code_script, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
                   outputs=[parts.script, parts.run_yaml, parts.script_file, parts.yaml_file, parts.cli],
                   concurrency_limit=None)
-    accelerate = dict(fn=functools.partial(code_accelerate, parts),
-                      inputs=[session, parts.num_gpus, parts.strategy, parts.mixed_precision],
-                      outputs=[parts.accelerate_yaml, parts.launch, parts.accelerate_file], concurrency_limit=None)
     parts.refresh_btn.click(api_name="code_script", **script)
-    ctx.tab_items[sys.modules[__name__]].select(api_visibility="private", show_progress="hidden", **script).then(
-        api_visibility="private", show_progress="hidden", **accelerate)
-    parts.strategy.input(api_name="code_accelerate", **accelerate)
-    parts.mixed_precision.input(api_visibility="private", **accelerate)
-    parts.num_gpus.input(api_visibility="private", trigger_mode="always_last", **accelerate)
+    ctx.tab_items[sys.modules[__name__]].select(api_visibility="private", show_progress="hidden", **script)

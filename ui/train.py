@@ -20,6 +20,7 @@ from core.config import ConfigError
 from core.jobs import default_queue
 from core.preview import curve_rows, event_line, metric_summary, progress_view, status_payload
 
+from . import multi_gpu as multi_gpu_section
 from .common import AppSettings, Form, Session, close_figure, explain, handler, section_title
 
 TITLE = "Train"
@@ -57,6 +58,7 @@ class TrainParts:
     timer: gr.Timer
     status_json: gr.JSON
     status_btn: gr.Button
+    multi_gpu: multi_gpu_section.MultiGpuParts
 
 
 def layout(ctx: Any) -> TrainParts:
@@ -120,13 +122,14 @@ def layout(ctx: Any) -> TrainParts:
                                  elem_id="train-log", buttons=["copy"])
             plan = gr.Markdown(elem_id="train-plan", elem_classes=["fts-plan"], label="Plan", container=True,
                                show_label=False)
+            multi_gpu = multi_gpu_section.layout()
     timer = gr.Timer(POLL_SECONDS, active=False)  # ticks only while a run is live
     status_json = gr.JSON(visible=False)
     status_btn = gr.Button(visible=False)
     return TrainParts(start_btn=start_btn, stop_btn=stop_btn, resume_btn=resume_btn, status=status,
                       progress=progress, run_box=run_box, chart=chart, chart_note=chart_note, metrics=metrics,
                       log=log, plan=plan, fields=[f.component for f in form.fields[first_field:]], timer=timer,
-                      status_json=status_json, status_btn=status_btn)
+                      status_json=status_json, status_btn=status_btn, multi_gpu=multi_gpu)
 
 
 # --------------------------------------------------------------------------- views
@@ -362,5 +365,6 @@ def wire(ctx: Any, parts: TrainParts) -> None:
     plan = dict(fn=functools.partial(plan_training, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
                 outputs=[parts.plan], show_progress="hidden")
     ctx.tab_items[sys.modules[__name__]].select(api_name="plan_training", **plan)
+    multi_gpu_section.wire(ctx, parts.multi_gpu)
     for comp in parts.fields:
         comp.input(api_visibility="private", trigger_mode="always_last", **plan)
