@@ -45,6 +45,9 @@ FIXES = {
 }
 
 
+TINY_LR = 5e-6  # below the smallest rate any recipe here uses (full fine-tuning: 2e-5..5e-5)
+
+
 def _train(events: list[dict[str, Any]]) -> list[tuple[int, float]]:
     return [(e.get("step", 0), e["loss"]) for e in events if e.get("type") == "train" and "loss" in e]
 
@@ -80,20 +83,28 @@ def hints(events: list[dict[str, Any]], num_labels: int | None = None, finished:
                             "The training loss spikes above its best value or swings up and down instead of "
                             "falling: steps are too large.", FIXES["lr_too_high"]))
 
-    # stuck at chance level
-    if num_labels and num_labels >= 2 and len(losses) >= 6:
+    # stuck at chance level (with a tiny learning rate that is the cause, not the labels)
+    rates = [e["learning_rate"] for e in events if e.get("type") == "train" and e.get("learning_rate")]
+    if num_labels and num_labels >= 2 and len(losses) >= 6 and not out:
         chance = math.log(num_labels)
         tail = losses[len(losses) // 3:]
         if all(abs(x - chance) < 0.05 * chance for x in tail):
-            out.append(Hint("stuck_at_chance", f"The loss is stuck at ln({num_labels}) = {chance:.3f}",
-                            "That is exactly the loss of guessing every class with equal probability: the model "
-                            "is not using the text at all.", FIXES["stuck_at_chance"]))
+            if rates and max(rates) < TINY_LR:
+                out.append(Hint("lr_too_low", "The loss has not moved from where it started",
+                                f"It sits at ln({num_labels}) = {chance:.3f}, the loss of guessing, and the "
+                                f"learning rate is only {max(rates):.0e}: the steps are too small to move it.",
+                                FIXES["lr_too_low"]))
+            else:
+                out.append(Hint("stuck_at_chance", f"The loss is stuck at ln({num_labels}) = {chance:.3f}",
+                                "That is exactly the loss of guessing every class with equal probability: the "
+                                "model is not using the text at all.", FIXES["stuck_at_chance"]))
 
-    # plateau early: learning rate too low
-    if len(losses) >= 8 and not any(h.kind == "stuck_at_chance" for h in out):
+    # plateau early: learning rate too low (not when the loss is jumping around: that is the opposite)
+    if len(losses) >= 8 and not out:
         half = losses[: len(losses) // 2]
         start, end = sum(half[:2]) / 2, sum(half[-2:]) / 2
-        if start > 0 and (start - end) / start < 0.02 and (sum(losses[-2:]) / 2) > 0.98 * start:
+        flat = start > 0 and max(half) - min(half) < 0.05 * start
+        if flat and abs(start - end) / start < 0.02 and abs(sum(losses[-2:]) / 2 - start) < 0.02 * start:
             out.append(Hint("lr_too_low", "The loss has hardly moved",
                             f"After {train[-1][0]} steps the training loss is still about {losses[-1]:.3f}, within "
                             "2 % of where it started: the steps are too small to make progress.",

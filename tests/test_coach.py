@@ -3,7 +3,9 @@ nothing else; healthy runs get no hints."""
 
 import math
 
-from core.coach import hints
+import pytest
+
+from core.coach import FIXES, hints
 
 
 def train(losses, start=1, every=5):
@@ -64,3 +66,33 @@ def test_every_hint_has_a_fix():
     for ev, kw in ((train([0.7, float("inf")]), {}),):
         for h in hints(ev, **kw):
             assert h.fix and h.message and h.title
+
+
+def test_a_jumping_loss_is_not_also_called_a_plateau():
+    wild = train([0.69, 1.8, 6.7, 6.4, 10.7, 18.7, 15.2, 2.6, 3.2, 1.7, 2.0, 1.9, 0.94])
+    assert kinds(wild, num_labels=2, finished=True) == ["lr_too_high"]
+
+
+def test_stuck_at_chance_with_a_tiny_learning_rate_blames_the_rate():
+    flat = [dict(e, learning_rate=1e-7) for e in train([0.694, 0.69, 0.693, 0.689, 0.694, 0.696, 0.694, 0.698])]
+    assert kinds(flat, num_labels=2) == ["lr_too_low"]
+    usual = [dict(e, learning_rate=2e-3) for e in train([0.694, 0.69, 0.693, 0.689, 0.694, 0.696, 0.694, 0.698])]
+    assert kinds(usual, num_labels=2) == ["stuck_at_chance"]
+
+
+@pytest.mark.parametrize("lr, expected", [(0.5, "lr_too_high"), (1e-7, "lr_too_low")])
+def test_real_runs_with_a_deliberately_bad_learning_rate(lr, expected):
+    """MiniLM + LoRA on the bundled sentiment set, 24 steps at a learning rate far off."""
+    from core.config import RunConfig
+    from core.training import Job
+
+    cfg = RunConfig().replace(
+        data={"max_length": 48, "max_rows": 240},
+        train={"max_steps": 24, "learning_rate": lr, "eval_strategy": "no", "save_strategy": "no",
+               "logging_steps": 2, "per_device_train_batch_size": 16, "lr_scheduler_type": "constant",
+               "warmup_ratio": 0.0})
+    job = Job(cfg).run()
+    assert job.status == "finished", job.message
+    found = hints(job.events, num_labels=2, finished=True)
+    assert [h.kind for h in found] == [expected], [(h.kind, h.message) for h in found]
+    assert found[0].fix == FIXES[expected]
