@@ -254,3 +254,14 @@ def test_workshop_mode_keeps_runs_within_safe_ranges(app_factory):
     with pytest.raises(AppError) as err:
         c.predict(max_length=512, api_name="/start_training")
     assert "data.max_length must be <= 96" in str(err.value)
+
+
+def test_the_coach_speaks_up_when_the_learning_rate_is_far_too_high(app_factory):
+    c = Client(app_factory().url, verbose=False)
+    bad = dict(FAST, learning_rate=0.5, max_steps=24, logging_steps=2, eval_strategy="no")
+    c.predict(method="lora", **bad, api_name="/start_training")
+    status = wait_for(c, lambda s: s["status"] in ("finished", "failed", "stopped"), timeout=300)
+    assert status["status"] == "finished", status
+    metrics = by_label(c, "/poll_training")["Metrics"]
+    assert "Coach: The loss jumps around" in metrics and "Lower the learning rate 3-10x" in metrics, metrics
+    assert "hardly moved" not in metrics
