@@ -1,7 +1,9 @@
 """Matplotlib figures the UI and the model card show (no gradio here).
 
-Every function returns a ``Figure``; callers close it. The Agg backend is selected so
-figures render without a display, and MPLCONFIGDIR defaults into the workspace cache.
+Every function returns a ``matplotlib.figure.Figure`` made without pyplot: no global
+figure registry, so figures can be drawn from several threads at once (the app draws the
+live chart in a background thread while request threads draw the other tabs' plots).
+MPLCONFIGDIR defaults into the workspace cache.
 """
 
 from __future__ import annotations
@@ -10,26 +12,30 @@ import os
 from typing import Any
 
 
-def _plt():
+def _matplotlib() -> Any:
     if "MPLCONFIGDIR" not in os.environ:
         from .paths import cache_dir
 
         os.environ["MPLCONFIGDIR"] = str(cache_dir() / "matplotlib")
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    return matplotlib
 
-    return plt
+
+def _subplots(figsize: tuple[float, float]) -> tuple[Any, Any]:
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots()
 
 
 def loss_figure(runs: list[tuple[str, list[dict[str, Any]]]], metric: str | None = None) -> Any:
     """Training and evaluation loss against step, one colour per run; the eval metric
     (accuracy for classification) on a second axis when present."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    fig, ax = _subplots((7.5, 3.6))
     ax2 = None
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colours = _matplotlib().rcParams["axes.prop_cycle"].by_key()["color"]
     for i, (name, events) in enumerate(runs):
         c = colours[i % len(colours)]
         label = "" if len(runs) == 1 else f"{name}: "
@@ -63,8 +69,7 @@ def loss_figure(runs: list[tuple[str, list[dict[str, Any]]]], metric: str | None
 
 
 def histogram_figure(stats: dict[str, Any]) -> Any:
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.5, 3.0))
+    fig, ax = _subplots((6.5, 3.0))
     if stats.get("count"):
         edges, counts = stats["hist_edges"], stats["hist_counts"]
         ax.bar(edges[:-1], counts, width=[b - a for a, b in zip(edges[:-1], edges[1:])], align="edge",
@@ -79,8 +84,7 @@ def histogram_figure(stats: dict[str, Any]) -> Any:
 
 
 def padding_figure(rows: list[dict[str, Any]]) -> Any:
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.5, 3.0))
+    fig, ax = _subplots((6.5, 3.0))
     names = [r["strategy"] for r in rows]
     real = [r["real_tokens"] for r in rows]
     pad = [r["pad_tokens"] for r in rows]
@@ -100,12 +104,11 @@ def grid_figure(grid: list[list[int]], title: str = "") -> Any:
     """One batch as a picture: green = real token, grey = padding."""
     import numpy as np
 
-    plt = _plt()
     width = max((len(r) for r in grid), default=1)
     arr = np.full((max(len(grid), 1), width), np.nan)
     for i, row in enumerate(grid):
         arr[i, : len(row)] = row
-    fig, ax = plt.subplots(figsize=(7.0, max(1.2, 0.28 * len(grid) + 0.8)))
+    fig, ax = _subplots((7.0, max(1.2, 0.28 * len(grid) + 0.8)))
     from matplotlib.colors import ListedColormap
 
     ax.imshow(arr, aspect="auto", cmap=ListedColormap(["#d9d9d9", "#4c9a2a"]), vmin=0, vmax=1,
@@ -119,8 +122,7 @@ def grid_figure(grid: list[list[int]], title: str = "") -> Any:
 
 
 def label_figure(counts: dict[str, int]) -> Any:
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(5.0, 2.4))
+    fig, ax = _subplots((5.0, 2.4))
     ax.bar(list(map(str, counts)), list(counts.values()), color="#6c8ebf")
     ax.set_ylabel("rows")
     fig.tight_layout()
@@ -130,8 +132,7 @@ def label_figure(counts: dict[str, int]) -> Any:
 def metrics_bar_figure(before: dict[str, float], after: dict[str, float], keys: list[str]) -> Any:
     import numpy as np
 
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(5.0, 2.6))
+    fig, ax = _subplots((5.0, 2.6))
     x = np.arange(len(keys))
     ax.bar(x - 0.2, [before.get(k, 0) or 0 for k in keys], 0.4, label="base", color="#bbbbbb")
     ax.bar(x + 0.2, [after.get(k, 0) or 0 for k in keys], 0.4, label="fine-tuned", color="#4c9a2a")

@@ -373,11 +373,7 @@ class Job:
         try:
             from .plots import loss_figure
 
-            fig = loss_figure([(self.name, self.events)])
-            fig.savefig(self.run_dir / "loss_curve.png", dpi=90)
-            import matplotlib.pyplot as plt
-
-            plt.close(fig)
+            loss_figure([(self.name, self.events)]).savefig(self.run_dir / "loss_curve.png", dpi=90)
         except Exception:  # a missing picture must not fail a finished run
             pass
 

@@ -80,7 +80,8 @@ class Session:
     targets_for: tuple = ()      # model key whose linear layers the target checkboxes list
     precision_labelled: bool = False
     job_name: str = ""
-    events_drawn: int = -1       # events already on this page's chart (-1 = nothing drawn)
+    events_drawn: int = -1       # events already in this page's log and chart note (-1 = none)
+    chart_drawn: int = -1        # events in the chart this page shows (-1 = none)
 
     def owner(self) -> str:
         """The id the job queue knows this browser by (made up on first use for API clients)."""
@@ -318,13 +319,8 @@ def section_title(text: str) -> gr.Markdown:
 
 
 def close_figure(fig: Any) -> Any:
-    """Gradio renders the figure when the handler returns; free pyplot's reference now."""
-    try:
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-    except Exception:  # pragma: no cover
-        pass
+    """Kept for the call sites: core.plots makes figures without pyplot, so there is no
+    global registry to free them from; the figure goes when Gradio has rendered it."""
     return fig
 
 

@@ -238,7 +238,7 @@ def history_resume(parts: HistoryParts, settings: AppSettings, session: Session,
     job = queue.submit(load_run_config(run_dir), session.owner(), allow_queue=settings.allow_queue,
                        resume_dir=run_dir)
     session.job_name = job.name
-    session.events_drawn = -1  # the Train tab redraws the whole curve
+    session.events_drawn = session.chart_drawn = -1  # the Train tab redraws the whole curve
     if job.name != row["name"]:
         text, kind = (f"You already have a run going ({job.name}); resume {row['name']} when it finishes.", "warn")
     else:

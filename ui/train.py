@@ -21,7 +21,7 @@ from core.jobs import default_queue
 from core.preview import curve_rows, event_line, metric_summary, progress_view, status_payload
 
 from . import multi_gpu as multi_gpu_section
-from .common import AppSettings, Form, Session, close_figure, explain, handler, section_title
+from .common import AppSettings, Form, Session, explain, handler, section_title
 
 TITLE = "Train"
 POLL_SECONDS = 1.0  # chart refresh while a run is live (the brief asks for <= 2 s)
@@ -49,7 +49,7 @@ class TrainParts:
     status: gr.Markdown
     progress: gr.HTML
     run_box: gr.Column
-    chart: gr.Plot
+    chart: gr.Image
     chart_note: gr.Markdown
     metrics: gr.Markdown
     log: gr.Textbox
@@ -113,7 +113,8 @@ def layout(ctx: Any) -> TrainParts:
             # one (a line chart draws nothing for a one-point series) and accuracy gets its own axis.
             # Redrawn only when new events arrive (~0.1 s each), not on every timer tick.
             with gr.Column(visible=False) as run_box:  # shown once this browser has a run
-                chart = gr.Plot(label="Loss and accuracy", show_label=False, elem_id="train-chart", format="png")
+                chart = gr.Image(label="Loss and accuracy", show_label=False, elem_id="train-chart", type="filepath",
+                                 format="png", interactive=False, buttons=["download", "fullscreen"])
                 chart_note = gr.Markdown(elem_classes=["fts-hint"], elem_id="train-chart-note",
                                          label="Chart points", show_label=False)
                 metrics = gr.Markdown(elem_id="train-metrics", elem_classes=["fts-summary"], label="Metrics",
@@ -182,9 +183,12 @@ def log_text(job: Any, events: list[dict[str, Any]]) -> str:
 
 def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: bool = False,
          shared: bool = False) -> dict:
-    """Every live output for ``job``; the chart and log only when new events arrived."""
-    from core.plots import loss_figure
+    """Every live output for ``job``; the chart and log only when new events arrived. While
+    the run is live the chart is drawn in the background (ui/live_chart.py): a poll shows the
+    newest finished drawing and never waits for one."""
     from core.runs import last_checkpoint
+
+    from .live_chart import live_charts
 
     queue = default_queue()
     snap = job.snapshot()
@@ -199,10 +203,19 @@ def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: b
                                              and last_checkpoint(job.run_dir) is not None),
                  parts.timer: gr.Timer(active=live), parts.run_box: gr.update(visible=True),
                  parts.plan: gr.update(visible=not live)}
+    charts = live_charts()
+    metric = headline_metric(job.cfg)
+    if force or not live:
+        chart = charts.draw_now(job.name, snap["events"], metric)
+    else:
+        charts.request(job.name, snap["events"], metric)
+        chart = charts.latest(job.name)
+    if chart is not None and (force or chart[0] != session.chart_drawn):
+        session.chart_drawn = chart[0]
+        out[parts.chart] = chart[1]
     if force or snap["n_events"] != session.events_drawn or not live:
         session.events_drawn = snap["n_events"]
         rows = curve_rows(snap["events"], job.cfg.model.task)
-        out[parts.chart] = close_figure(loss_figure([(job.name, snap["events"])], headline_metric(job.cfg)))
         last = next((r for r in reversed(rows) if r["series"] == "train loss"), None)
         out[parts.chart_note] = (f"{len(rows)} points · last train loss {last['value']:.4f} at step {last['step']}"
                                  if last else f"{len(rows)} points · the curve starts after the first logged step")
@@ -304,7 +317,7 @@ def attach(parts: TrainParts, settings: AppSettings, session: Session) -> dict:
     job = _job(session)
     if job is None:
         return {parts.timer: gr.Timer(active=False)}
-    session.events_drawn = -1
+    session.events_drawn = session.chart_drawn = -1
     return view(parts, session, job, note="Reattached to your run." if not job.done else "", force=True,
                 shared=settings.allow_queue)
 
@@ -329,7 +342,7 @@ def resume_training(parts: TrainParts, settings: AppSettings, session: Session) 
     if job is None or job.status not in ("stopped", "failed") or last_checkpoint(job.run_dir) is None:
         raise ConfigError("there is no stopped run with a checkpoint to resume")
     resumed = queue.submit(job.cfg, session.owner(), allow_queue=settings.allow_queue, resume_dir=job.run_dir)
-    session.events_drawn = -1
+    session.events_drawn = session.chart_drawn = -1
     return view(parts, session, resumed, note="Resumed from the last checkpoint.", force=True,
                 shared=settings.allow_queue)
 
