@@ -163,3 +163,18 @@ def test_qlora_4bit_trains_on_cpu(tmp_path):
     assert job.status == "finished", job.message
     assert job.summary["trainable_params"] < 0.05 * job.summary["total_params"]
     assert job.summary["final"]["eval_loss"] < job.summary["baseline"]["eval_loss"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="Linux only")
+def test_a_runs_peak_memory_is_its_own():
+    """summary.json's peak_memory_mb restarts with each run: an earlier peak in the same
+    process (another run, a big upload) is not reported as this run's."""
+    import numpy as np
+
+    from core.training import peak_memory_mb, reset_peak_memory
+
+    spike = np.ones(300 * 2**20 // 8)  # 300 MB, touched
+    del spike
+    before = peak_memory_mb()
+    reset_peak_memory()
+    assert peak_memory_mb() < before - 200
