@@ -173,8 +173,8 @@ def test_a_runs_peak_memory_is_its_own():
 
     from core.training import peak_memory_mb, reset_peak_memory
 
-    spike = np.ones(300 * 2**20 // 8)  # 300 MB, touched
+    spike = np.ones(800 * 2**20 // 8)  # 800 MB, touched
     del spike
     before = peak_memory_mb()
     reset_peak_memory()
-    assert peak_memory_mb() < before - 200
+    assert peak_memory_mb() < before - 150  # VmHWM is updated lazily: well under the 800 MB
