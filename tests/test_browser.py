@@ -6,46 +6,16 @@ then stop it. A screenshot of each step lands in tests/output/screenshots/ (giti
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
+from browser_helpers import assert_clean, needs_chromium, open_tab, set_number, shot
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parent / "output" / "screenshots"
-TABS = {"data": "Data", "model": "Model", "tokenizing": "Tokenize & pad", "method": "Method & precision",
-        "train": "Train"}
 POINTS = re.compile(r"(\d+) points · last train loss [\d.]+ at step (\d+)")
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
-
-
-
-
-def open_tab(page, key: str) -> None:
-    page.get_by_role("tab", name=TABS[key], exact=True).click()
-
-
-def set_number(page, selector: str, value: str) -> None:
-    box = page.locator(selector)
-    box.fill(value)
-    box.press("Tab")
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+pytestmark = needs_chromium
 
 
 def chart_points(page) -> tuple[int, int]:
     m = POINTS.search(page.locator("#train-chart-note").inner_text())
     return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-
-
-def assert_clean(page) -> None:
-    """No tracebacks or Python reprs ever reach the page."""
-    text = page.locator("body").inner_text()
-    for bad in ("Traceback", "object at 0x", "<core.", "Error:", "NoneType"):
-        assert bad not in text, f"{bad!r} on the page"
 
 
 def test_walk_tabs_train_reload_and_reattach(app_server, browser):

@@ -1,0 +1,56 @@
+"""What both browser suites (test_browser.py, test_browser_results.py) do to a page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent / "output" / "screenshots"
+TABS = {"data": "Data", "model": "Model", "tokenizing": "Tokenize & pad", "method": "Method & precision",
+        "train": "Train", "compare": "Compare", "export": "Export", "history": "History", "code": "Code"}
+
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+
+
+def open_tab(page, key: str) -> None:
+    page.get_by_role("tab", name=TABS[key], exact=True).click()
+
+
+def set_number(page, selector: str, value: str) -> None:
+    box = page.locator(selector)
+    box.fill(value)
+    box.press("Tab")
+
+
+def pick_radio(page, elem_id: str, label: str) -> None:
+    page.locator(f"#{elem_id} label").filter(has_text=re.compile(f"^\\s*{re.escape(label)}\\s*$")).click()
+
+
+def pick_option(page, elem_id: str, text: str) -> None:
+    """Open a dropdown and click the option whose label contains ``text``."""
+    page.locator(f"#{elem_id} input").first.click()
+    page.get_by_role("option").filter(has_text=text).first.click()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def text_of(page, selector: str) -> str:
+    return page.locator(selector).inner_text()
+
+
+def wait_text(page, selector: str, pattern: str, timeout: float = 60_000) -> None:
+    page.wait_for_function(f"/{pattern}/.test(document.querySelector({selector!r})?.innerText || '')",
+                           timeout=timeout)
+
+
+def assert_clean(page) -> None:
+    """No tracebacks or Python reprs ever reach the page."""
+    text = page.locator("body").inner_text()
+    for bad in ("Traceback", "object at 0x", "<core.", "Error:", "NoneType"):
+        assert bad not in text, f"{bad!r} on the page"
