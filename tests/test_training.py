@@ -141,6 +141,22 @@ def test_cli_writes_the_run_folder(tmp_path):
     assert (out / "config.yaml").is_file() and (out / "metrics.jsonl").is_file()
 
 
+def test_cli_estimate_prints_memory_and_time_before_training():
+    preset = ROOT / "assets/presets/sentiment-lora-minilm.yaml"
+    r = subprocess.run([sys.executable, "-m", "core", "estimate", str(preset), "--time", "--json",
+                        "--set", "data.max_rows=120"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    mem, t = out["memory"], out["time"]
+    assert mem["fits"] is True and mem["total"] == sum(mem[k] for k in ("weights", "gradients", "optimizer",
+                                                                        "activations", "overhead", "checkpoint_read"))
+    assert 0 < mem["gradients"] < 0.01 * mem["weights"]  # LoRA: gradients for the adapters only
+    assert t["steps_per_epoch"] == 6 and t["total_steps"] == 18 and t["seconds_per_step"] > 0  # 96 rows / 16, 3 epochs
+    r = subprocess.run([sys.executable, "-m", "core", "estimate", str(preset), "--set", "data.path=nope.csv"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stderr.startswith("error: ") and len(r.stderr.strip().splitlines()) == 1
+
+
 def test_cli_bad_config_is_one_line(tmp_path):
     r = subprocess.run([sys.executable, "-m", "core", "train", "--set", "train.learning_rate=-1"],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
