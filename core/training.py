@@ -307,12 +307,25 @@ class Job:
             from transformers import EarlyStoppingCallback
 
             trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=cfg.train.early_stopping_patience))
+        self.summary["estimated_peak_mb"] = self._estimate(model, info, train_tok)
         self.summary.update(trainable_params=info.trainable_params, total_params=info.total_params,
                             precision=precision, device=hw["name"], data=self.data_report,
                             n_train=len(train_tok), n_validation=len(val_tok),
                             labels=prepared.label_names, template=prepared.template)
         self._write_summary()
         return trainer
+
+    def _estimate(self, model: Any, info: Any, train_tok: Any) -> float | None:
+        """The pre-training memory estimate (core.estimate, what the Method tab shows), kept in
+        summary.json beside the measured peak_memory_mb so every run checks the estimator."""
+        from .estimate import estimate_for
+
+        try:
+            lengths = list(train_tok["length"])  # truncated at max_length, as the estimate caps them
+            est = estimate_for(self.cfg, model, info.trainable_params, info.total_params, lengths)
+        except Exception:  # an estimate must never stop a run
+            return None
+        return round(est.total / 2**20, 1)
 
     def _baseline(self, trainer: Any) -> None:
         metrics = self._evaluate(trainer)

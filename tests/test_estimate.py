@@ -55,3 +55,13 @@ def test_causal_lm_counts_its_logits():
                          hw=HW, vocab=50_000)
     tokens = RunConfig().train.per_device_train_batch_size * 128
     assert lm.activations - cls.activations == tokens * 50_000 * 4 * 6
+
+
+def test_freezing_keeps_activations_only_for_the_trainable_layers():
+    full = estimate_memory(RunConfig().replace(adapter={"method": "full"}), 10**8, 10**8, 768, 12, 12, 128, hw=HW)
+    two = estimate_memory(RunConfig().replace(adapter={"method": "freeze", "trainable_layers": 2}),
+                          10**8, 2 * 10**7, 768, 12, 12, 128, hw=HW)
+    assert abs(two.activations * 6 - full.activations) <= 6  # 2 of 12 layers (int rounding)
+    head_only = estimate_memory(RunConfig().replace(adapter={"method": "freeze", "trainable_layers": 0}),
+                                10**8, 10**4, 768, 12, 12, 128, hw=HW)
+    assert head_only.activations == 0

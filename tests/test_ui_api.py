@@ -241,6 +241,7 @@ def test_lora_on_the_bundled_sentiment_set_learns_and_a_second_client_is_busy(ap
     assert "Finished" in view["Status"] and "accuracy" in view["Metrics"]
     assert "step 30 / 30" in view["Progress"]
     assert "training / " in view["Log"] and "baseline (before training)" in view["Log"]
+    assert re.search(r"memory: peak [\d,]+ MB measured .* [\d,]+ MB estimated before training", view["Log"])
 
 
 def test_workshop_mode_keeps_runs_within_safe_ranges(app_factory):
