@@ -34,3 +34,13 @@ def test_workshop_preset_fits_the_workshop_limits():
     cfg = load_config(PRESETS / "workshop.yaml")
     check_limits(cfg, WORKSHOP, n_train=240, n_params=22_800_000)
     assert planned_steps(cfg, 240) <= WORKSHOP.max_steps
+
+
+def test_the_workshop_path_trains_well_under_three_minutes():
+    """The time probe (a few real steps, scaled) on the workshop preset: the guided run must
+    leave a room of learners time to spare on a 2-core CPU."""
+    from core.estimate import time_per_epoch
+
+    t = time_per_epoch(load_config(PRESETS / "workshop.yaml"))
+    assert t["total_steps"] == 45
+    assert t["total_seconds"] < 180, t
