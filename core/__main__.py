@@ -120,9 +120,27 @@ def _quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
+def _single_cpu_process_warning() -> str:
+    """`accelerate launch --cpu --num_processes N` (N > 1) needs MPI (--mpirun_hostfile);
+    without it accelerate starts this one process, with MASTER_ADDR set but no rank."""
+    env = os.environ
+    multi_cpu_asked = env.get("ACCELERATE_USE_CPU", "").lower() == "true" and "MASTER_ADDR" in env
+    has_ranks = any(k in env for k in ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE"))
+    if multi_cpu_asked and not has_ranks:
+        return ("note: accelerate started ONE process: several CPU processes need MPI "
+                "(accelerate launch --cpu --mpirun_hostfile ...). Without MPI, "
+                "`accelerate launch --multi_gpu --num_processes N -m core train ...` runs N processes on "
+                "CPU too (gloo). Training on with one process.")
+    return ""
+
+
 def _train(cfg, args) -> int:
     _quiet_libraries()
     from .training import Job
+
+    note = _single_cpu_process_warning()
+    if note:
+        print(note, file=sys.stderr)
 
     try:
         if args.resume:

@@ -44,3 +44,19 @@ def test_accelerate_configs_for_n_gpus():
     text, cmd = launch_files(2, "fsdp")
     assert yaml.safe_load(text)["num_processes"] == 2
     assert cmd.startswith("accelerate launch --config_file accelerate_config.yaml -m core train")
+
+
+def test_cpu_flag_without_mpi_trains_one_process_and_says_so(tmp_path):
+    """`accelerate launch --cpu --num_processes 2` starts a single process when there is no MPI
+    (accelerate's simple launcher); the CLI says so, and the run still completes."""
+    ws = tmp_path / "ws"
+    cmd = ["accelerate", "launch", "--cpu", "--num_processes", "2", "-m", "core", "train", "--quiet",
+           "--set", "data.max_rows=120", "--set", "data.max_length=48", "--set", "train.max_steps=3",
+           "--set", "train.eval_strategy=no", "--set", "train.save_strategy=no"]
+    env = {**os.environ, "FTS_WORKSPACE": str(ws)}
+    r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "accelerate started ONE process" in r.stderr and "--multi_gpu --num_processes N" in r.stderr
+    (run,) = list((ws / "runs").iterdir())
+    s = json.loads((run / "summary.json").read_text())
+    assert s["status"] == "finished" and s["world_size"] == 1 and s["steps"] == 3
