@@ -88,3 +88,32 @@ assert not errors, errors
 """.format(root=str(Path(__file__).resolve().parent.parent))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
     assert r.returncode == 0, r.stderr[-1500:]
+
+
+def test_light_handlers_answer_without_the_heavy_libraries():
+    """Handlers marked light=True skip the wait for core.heavy's first import, so they must
+    never touch transformers: run them in a fresh interpreter and look."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+sys.path.insert(0, {root!r})
+from ui.shell import build
+from ui import data as data_tab, multi_gpu, session_events, train as train_tab
+from ui.common import Session
+demo, ctx = build()
+values = {{f.name: f.component.value for f in ctx.form.fields}}
+values.update({{n: c.value for n, c in ctx.form.extras.items()}})
+s = Session()
+session_events.init_session(s, None)
+session_events.restore_settings(ctx.form, ctx.settings, s)
+data_tab.load_data(ctx.form, ctx.parts_of(data_tab), s, **values)
+train_tab.plan_training(ctx.form, ctx.parts_of(train_tab), s, **values)
+train_tab.training_status(s)
+multi_gpu.code_accelerate(ctx.parts_of(train_tab).multi_gpu, s, 4, "fsdp", "bf16")
+heavy = [m for m in ("transformers", "peft", "torch") if m in sys.modules]
+assert not heavy, heavy
+""".format(root=str(Path(__file__).resolve().parent.parent))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr[-1500:]

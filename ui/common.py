@@ -119,15 +119,21 @@ def end_session(session: Any, shared: bool) -> None:
 
 
 # --------------------------------------------------------------------------- errors
-def handler(action: str) -> Callable[[Callable], Callable]:
+def handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
     """Wrap a Gradio handler: known errors become ``gr.Error(their message)``; anything
-    else becomes a short one-line error and its traceback goes to the server log."""
+    else becomes a short one-line error and its traceback goes to the server log.
+
+    Handlers run in a thread pool, so before one runs the heavy libraries are imported once
+    (core.heavy: transformers' lazy names are not thread-safe). ``light=True`` marks handlers
+    that never touch transformers/peft (data tables, run status): they answer at once, even
+    while the first import is still going on, so the first page paints quickly."""
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
-                ensure_loaded()  # handlers run in a thread pool: import the libraries once, first
+                if not light:
+                    ensure_loaded()
                 return fn(*args, **kwargs)
             except gr.Error:
                 raise

@@ -314,13 +314,13 @@ def _roles_hint(pv: Any, is_cls: bool) -> str:
     return f"The model learns to continue text built from “{pv.roles.text}” (see the format below)."
 
 
-@handler("load the data")
+@handler("load the data", light=True)
 def load_data(form: Form, parts: DataParts, session: Session, **values: Any) -> dict:
     """Read the chosen source and show its first rows, column roles and labels."""
     return refresh(form, parts, session, values)
 
 
-@handler("use the uploaded file")
+@handler("use the uploaded file", light=True)
 def upload_data(form: Form, parts: DataParts, session: Session, file: Any, **values: Any) -> dict:
     """Copy an uploaded data file into the session's upload folder and preview it."""
     if not file:
@@ -333,7 +333,7 @@ def upload_data(form: Form, parts: DataParts, session: Session, file: Any, **val
     return out
 
 
-@handler("use the validation file")
+@handler("use the validation file", light=True)
 def upload_validation(form: Form, parts: DataParts, session: Session, file: Any = None, **values: Any) -> dict:
     """Use a separate validation file instead of splitting (no file: back to splitting)."""
     from core.data import read_table
@@ -353,7 +353,7 @@ def upload_validation(form: Form, parts: DataParts, session: Session, file: Any 
                                          has_validation(cfg))}
 
 
-@handler("render the template")
+@handler("render the template", light=True)
 def preview_template(form: Form, parts: DataParts, session: Session, **values: Any) -> dict:
     """Row 1 as training text under the current format/template (updates as you type)."""
     from core.data import effective_format
@@ -368,7 +368,7 @@ def preview_template(form: Form, parts: DataParts, session: Session, **values: A
             parts.columns_row: gr.update(visible=fmt in ("instruction", "chat"))}
 
 
-@handler("update the split")
+@handler("update the split", light=True)
 def split_summary(form: Form, parts: DataParts, session: Session, **values: Any) -> dict:
     cfg = form.to_config(session, values)
     n = len(session.cache.table(cfg))

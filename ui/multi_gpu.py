@@ -67,7 +67,7 @@ def layout() -> MultiGpuParts:
                          accelerate_yaml=accelerate_yaml, launch=launch, accelerate_file=accelerate_file)
 
 
-@result_handler("write the accelerate config")
+@result_handler("write the accelerate config", light=True)
 def code_accelerate(parts: MultiGpuParts, session: Session, num_gpus: Any = 2, strategy: str = "ddp",
                     mixed_precision: str = "bf16") -> dict:
     """accelerate_config.yaml and the launch command for N GPUs with the chosen strategy."""

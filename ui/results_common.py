@@ -48,15 +48,15 @@ def _translated(action: str, fn: Callable) -> Callable:
     return call
 
 
-def result_handler(action: str) -> Callable[[Callable], Callable]:
+def result_handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
     """:func:`ui.common.handler` for the result tabs (see the module docstring)."""
 
     def decorate(fn: Callable) -> Callable:
         if not inspect.isgeneratorfunction(fn):
-            return handler(action)(_translated(action, fn))
+            return handler(action, light)(_translated(action, fn))
         # Each step of the generator runs inside the common decorator, so an error raised
         # half-way through a stream is turned into a message like any other.
-        step = handler(action)(_translated(action, lambda it: next(it, _END)))
+        step = handler(action, light)(_translated(action, lambda it: next(it, _END)))
 
         @functools.wraps(fn)
         def stream(*args: Any, **kwargs: Any) -> Any:

@@ -19,12 +19,12 @@ from core.jobs import default_queue
 from .common import Form, Session, handler
 
 
-@handler("start the session")
+@handler("start the session", light=True)
 def init_session(session: Session, stored_id: Any) -> tuple[Session, str]:
     return session, session.adopt(stored_id)
 
 
-@handler("restore your run's settings")
+@handler("restore your run's settings", light=True)
 def restore_settings(form: Form, settings: Any, session: Session) -> dict:
     job = default_queue().latest_for(session.owner())
     if job is None or job.done:

@@ -266,7 +266,7 @@ def _job(session: Session) -> Any:
 
 
 # --------------------------------------------------------------------------- handlers
-@handler("plan the run")
+@handler("plan the run", light=True)
 def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any) -> dict:
     """What Start would do with the current settings, arithmetic included."""
     from core.config import ConfigError
@@ -316,7 +316,7 @@ def start_training(form: Form, parts: TrainParts, settings: AppSettings, session
     return view(parts, session, job, note=note, force=True, shared=settings.allow_queue)
 
 
-@handler("refresh the run")
+@handler("refresh the run", light=True)
 def poll_training(parts: TrainParts, settings: AppSettings, session: Session) -> dict:
     """The live view of this browser's latest run (what the timer calls)."""
     job = _job(session)
@@ -325,7 +325,7 @@ def poll_training(parts: TrainParts, settings: AppSettings, session: Session) ->
     return view(parts, session, job, shared=settings.allow_queue)
 
 
-@handler("reattach to the run")
+@handler("reattach to the run", light=True)
 def attach(parts: TrainParts, settings: AppSettings, session: Session) -> dict:
     """On page load: show this browser's run, if any, with its whole curve so far."""
     job = _job(session)
@@ -336,7 +336,7 @@ def attach(parts: TrainParts, settings: AppSettings, session: Session) -> dict:
                 shared=settings.allow_queue)
 
 
-@handler("stop training")
+@handler("stop training", light=True)
 def stop_training(parts: TrainParts, settings: AppSettings, session: Session) -> dict:
     """Stop this browser's run at the next step (a checkpoint is saved first)."""
     job = default_queue().active_for(session.owner())
@@ -361,7 +361,7 @@ def resume_training(parts: TrainParts, settings: AppSettings, session: Session) 
                 shared=settings.allow_queue)
 
 
-@handler("read the run status")
+@handler("read the run status", light=True)
 def training_status(session: Session) -> dict:
     """JSON for pollers: status, step, max_steps, baseline and final metrics."""
     job = _job(session)
