@@ -28,6 +28,12 @@ fit large models into little GPU memory. **Freeze** trains only the last few lay
 
 **Precision** is the number format of the arithmetic: 16-bit formats are faster and lighter
 on GPUs that support them; a CPU trains in 32-bit floats.
+
+Before you train, the **memory estimate** adds up what a run holds at its peak: the weights,
+a gradient and two optimizer values for every *trainable* weight, and the activations kept
+for the backward pass (which grow with batch size × sequence length). **Time a few steps**
+runs a handful of real training steps with these settings and scales them up to the run.
+After the run, its log shows the measured peak next to the estimate.
 """
 
 
