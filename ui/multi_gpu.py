@@ -55,8 +55,7 @@ def layout() -> MultiGpuParts:
                 mixed_precision = gr.Radio(MIXED_PRECISION, value="bf16", label="Mixed precision",
                                            elem_id="code-mixed-precision")
             with gr.Column(scale=8, min_width=360):
-                launch = gr.Code(language="shell", label=f"Launch command (next to accelerate_config.yaml and "
-                                                         f"{CONFIG_NAME})", interactive=False, lines=2,
+                launch = gr.Code(language="shell", label="Launch command", interactive=False, lines=2,
                                  wrap_lines=True, elem_id="code-launch")
                 accelerate_yaml = gr.Code(language="yaml", label="accelerate_config.yaml", interactive=False,
                                           lines=12, max_lines=30, elem_id="code-accelerate-yaml")
