@@ -146,6 +146,8 @@ def test_history_lists_overlays_and_refuses_a_finished_resume(runs):
     assert plot and plot.get("plot"), plot
     assert [r[0] for r in metrics["data"]] == ["results-a", "results-b"]
     assert "0.002" in str(metrics["data"][0]) and "0.0005" in str(metrics["data"][1])
+    memory = metrics["headers"].index("Peak memory")
+    assert all(re.fullmatch(r"[\d,]+ MB \(est\. [\d,]+\)", row[memory]) for row in metrics["data"]), metrics
 
     with pytest.raises(AppError, match="can't be resumed"):
         c.predict(run="results-a", api_name="/history_resume")

@@ -123,6 +123,14 @@ def summary_text(rows: list[dict[str, Any]], settings: AppSettings) -> str:
     return f"**{len(rows)} run{'s' if len(rows) != 1 else ''}**{mine}: {parts}."
 
 
+def memory_cell(summary: dict[str, Any]) -> str:
+    """'1,579 MB (est. 1,320)': the measured peak beside the estimate made before training."""
+    peak, est = _num(summary.get("peak_memory_mb")), _num(summary.get("estimated_peak_mb"))
+    if peak is None:
+        return "–"
+    return f"{peak:,.0f} MB" + (f" (est. {est:,.0f})" if est is not None else "")
+
+
 def metrics_frame(rows: list[dict[str, Any]]) -> Any:
     import pandas as pd
 
@@ -136,7 +144,8 @@ def metrics_frame(rows: list[dict[str, Any]]) -> Any:
         except Exception:  # a damaged config.yaml: show the rest
             lr = "?"
         item = {"Run": r["name"], "Method": r.get("method", "?"), "Learning rate": lr,
-                "Steps": r.get("steps", "–"), "Duration": duration(r.get("runtime_s"))}
+                "Steps": r.get("steps", "–"), "Duration": duration(r.get("runtime_s")),
+                "Peak memory": memory_cell(r)}
         for k in present:
             before, after = _num((r.get("baseline") or {}).get(k)), _num((r.get("final") or {}).get(k))
             shown = "–" if after is None else f"{after:.3f}"
