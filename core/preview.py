@@ -488,9 +488,24 @@ def model_facts(info: Any) -> list[tuple[str, str]]:
 
 
 # --------------------------------------------------------------------------- run plan
-def run_plan(cfg: RunConfig, n_rows: int) -> list[str]:
+def timing_key(cfg: RunConfig) -> str:
+    """The settings a step's duration depends on (model, method, data and batching, precision;
+    not the learning rate, epochs or schedule): a timing stays valid while these match."""
+    import json
+
+    c = cfg.to_dict()
+    t = c["train"]
+    batching = {k: t[k] for k in ("per_device_train_batch_size", "gradient_accumulation_steps", "precision",
+                                  "gradient_checkpointing", "torch_threads")}
+    return json.dumps([c["model"], c["adapter"], c["quant"], c["data"], batching], sort_keys=True, default=str)
+
+
+def run_plan(cfg: RunConfig, n_rows: int, seconds_per_step: float | None = None) -> list[str]:
     """What pressing Start will do, with the arithmetic spelled out (estimates: empty and
-    duplicate rows are dropped only when the run prepares the data)."""
+    duplicate rows are dropped only when the run prepares the data). With
+    ``seconds_per_step`` (timed for these settings), the training time too."""
+    from .estimate import duration
+
     d, t = cfg.data, cfg.train
     n = min(n_rows, d.max_rows) if d.max_rows else n_rows
     has_val = bool(d.validation_path or (d.hub_dataset.strip() and d.hub_validation_split.strip()))
@@ -513,4 +528,6 @@ def run_plan(cfg: RunConfig, n_rows: int) -> list[str]:
             f"{source_name(cfg)}",
             f"about {n_train:,} training rows / batch {batch} ≈ {length}",
             f"learning rate {t.learning_rate:g} ({t.lr_scheduler_type}, warmup {t.warmup_ratio:.0%}), seed {t.seed}",
-            f"baseline evaluation first, then evaluate {evals}; {saves}"]
+            f"baseline evaluation first, then evaluate {evals}; {saves}"] + (
+        [f"about {duration(seconds_per_step * steps)} of training ({seconds_per_step:.2f} s per step × {steps}, "
+         "timed with these settings)"] if seconds_per_step else [])

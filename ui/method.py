@@ -226,8 +226,11 @@ def time_steps(form: Form, parts: MethodParts, settings: Any, session: Session, 
     from .train import checked_config
 
     cfg = checked_config(form, settings, session, values)
+    from core.preview import timing_key
+
     with default_queue().exclusive(session.owner()):
         t = time_per_epoch(cfg)
+    session.timing = (timing_key(cfg), t["seconds_per_step"])  # the Train tab's plan uses it
     evals = ""
     if cfg.train.eval_strategy == "epoch":
         evals = "an evaluation after each epoch"

@@ -271,11 +271,12 @@ def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any
     """What Start would do with the current settings, arithmetic included."""
     from core.config import ConfigError
     from core.data import DataError
-    from core.preview import run_plan
+    from core.preview import run_plan, timing_key
 
     try:
         cfg = form.to_config(session, values)
-        lines = run_plan(cfg, len(session.cache.table(cfg)))
+        timed = session.timing[1] if session.timing and session.timing[0] == timing_key(cfg) else None
+        lines = run_plan(cfg, len(session.cache.table(cfg)), timed)
     except (ConfigError, DataError) as exc:  # shown in place while the user is still typing
         return {parts.plan: f"#### What Start will do\n{exc}"}
     return {parts.plan: "#### What Start will do\n" + "\n".join(f"- {line}" for line in lines)}
