@@ -176,6 +176,10 @@ def _train(cfg, args) -> int:
         key = "eval_accuracy" if cfg.model.task == "sequence-classification" else "eval_loss"
         print(f"finished: {key} {base.get(key, float('nan')):.4f} -> {final.get(key, float('nan')):.4f} "
               f"in {s.get('runtime_s', 0):.0f}s; {job.run_dir}")
+        from .preview import memory_line
+
+        if memory_line(s):
+            print(memory_line(s))
         return 0
     return _fail(f"run {job.status}: {job.message}")
 

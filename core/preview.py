@@ -352,6 +352,17 @@ def _num(v: Any, digits: int = 4) -> str:
     return f"{v:.{digits}f}"
 
 
+def memory_line(summary: dict[str, Any]) -> str:
+    """'memory: peak 1,461 MB measured · 1,174 MB estimated before training (0.80x)'."""
+    peak, est = summary.get("peak_memory_mb"), summary.get("estimated_peak_mb")
+    if not peak:
+        return ""
+    line = f"memory: peak {peak:,.0f} MB measured ({summary.get('device') or 'this machine'})"
+    if est:
+        line += f" · {est:,.0f} MB estimated before training ({est / peak:.2f}×)"
+    return line
+
+
 def event_line(ev: dict[str, Any]) -> str:
     """One log line for an event: 'step 10 · loss 0.6523 · lr 4.5e-04'."""
     step = ev.get("step", 0)

@@ -3,6 +3,7 @@ the quote format; stop/resume continues at the saved step; the CLI writes a run 
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -140,6 +141,8 @@ def test_cli_writes_the_run_folder(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     s = json.loads((out / "summary.json").read_text())
     assert s["status"] == "finished" and s["steps"] == 6
+    assert re.search(r"memory: peak [\d,]+ MB measured \(CPU\) · [\d,]+ MB estimated before training "
+                     r"\(\d\.\d\d×\)", r.stdout), r.stdout
     assert set(s["baseline"]) >= {"eval_loss", "eval_accuracy", "eval_f1"} and set(s["final"]) >= {"eval_accuracy"}
     assert (out / "config.yaml").is_file() and (out / "metrics.jsonl").is_file()
 

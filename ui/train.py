@@ -18,7 +18,7 @@ import gradio as gr
 
 from core.config import ConfigError
 from core.jobs import default_queue
-from core.preview import curve_rows, event_line, metric_summary, progress_view, status_payload
+from core.preview import curve_rows, event_line, memory_line, metric_summary, progress_view, status_payload
 
 from . import multi_gpu as multi_gpu_section
 from .common import AppSettings, Form, Session, explain, handler, section_title
@@ -182,17 +182,6 @@ def log_text(job: Any, events: list[dict[str, Any]]) -> str:
     if job.message and job.done:
         lines.append(f"{job.status}: {job.message}")
     return "\n".join(lines[-LOG_LINES:])
-
-
-def memory_line(summary: dict[str, Any]) -> str:
-    """'memory: peak 1,461 MB measured · 1,174 MB estimated before training (0.80x)'."""
-    peak, est = summary.get("peak_memory_mb"), summary.get("estimated_peak_mb")
-    if not peak:
-        return ""
-    line = f"memory: peak {peak:,.0f} MB measured ({summary.get('device') or 'this machine'})"
-    if est:
-        line += f" · {est:,.0f} MB estimated before training ({est / peak:.2f}×)"
-    return line
 
 
 def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: bool = False,
