@@ -168,6 +168,8 @@ class Job:
         self.progress: dict[str, Any] = {"step": 0, "max_steps": 0, "epoch": 0.0, "started": None,
                                          "tokens_per_second": None, "eta_s": None, "elapsed_s": 0.0}
         self.summary: dict[str, Any] = read_summary(self.run_dir) if resume else {}
+        # A resumed run's clock continues from the earlier segments' running time.
+        self._prior_runtime = float(self.summary.get("runtime_s") or 0.0) if resume else 0.0
         self.info: Any = None
         self.data_report: list[str] = []
         self._stop = threading.Event()
@@ -229,7 +231,7 @@ class Job:
         p = dict(self.progress)
         if p.get("started"):
             end = self.summary.get("ended_ts") or time.time()
-            p["elapsed_s"] = end - p["started"]
+            p["elapsed_s"] = self._prior_runtime + max(0.0, end - p["started"])
         return {"name": self.name, "status": self.status, "message": self.message, "progress": p,
                 "events": self.events[since:], "n_events": len(self.events),
                 "baseline": self.summary.get("baseline", {}), "final": self.summary.get("final", {})}
@@ -245,6 +247,8 @@ class Job:
         ensure_loaded()  # the job runs in a worker thread beside the app's handlers
         reset_peak_memory()
         self.status = "running"
+        for stale in ("ended", "ended_ts"):  # a resumed run's summary still has the last segment's end
+            self.summary.pop(stale, None)
         self.summary.update(status="running", pid=os.getpid(), message="")
         self.summary.setdefault("started", time.strftime("%Y-%m-%dT%H:%M:%S"))
         self._write_summary()
@@ -400,7 +404,7 @@ class Job:
                             ended_ts=time.time(), steps=self.progress.get("step", self.summary.get("steps", 0)),
                             checkpoint=str(ckpt) if ckpt else None, peak_memory_mb=peak_memory_mb())
         if self.progress.get("started"):
-            self.summary["runtime_s"] = round(time.time() - self.progress["started"], 3)
+            self.summary["runtime_s"] = round(self._prior_runtime + time.time() - self.progress["started"], 3)
         try:
             self._write_summary()
         except OSError:

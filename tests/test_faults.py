@@ -38,8 +38,12 @@ def test_resumed_run_matches_an_uninterrupted_one(tmp_path):
     assert job.status == "stopped"
     at = job.summary["steps"]
     assert 6 <= at < 16 and last_checkpoint(job.run_dir).name == f"checkpoint-{at}"
+    first_segment = job.summary["runtime_s"]
     resumed = Job.resume(job.run_dir).run()
     assert resumed.status == "finished", resumed.message
+    # the clock continues: the run's time is both segments' (not the second one's alone)
+    assert resumed.summary["runtime_s"] >= first_segment + 0.9 * resumed.summary["train_runtime_s"]
+    assert resumed.snapshot()["progress"]["elapsed_s"] == pytest.approx(resumed.summary["runtime_s"], abs=0.5)
     a = {e["step"]: e for e in read_events(straight.run_dir) if e["type"] == "train"}
     b = {e["step"]: e for e in read_events(resumed.run_dir) if e["type"] == "train"}
     assert sorted(b) == sorted(a)
