@@ -49,7 +49,7 @@ class JobQueue:
                 return mine
             if not allow_queue and self._claimed_by is not None:
                 raise BusyError("the trainer is timing a few steps; try again in a few seconds")
-            if not allow_queue and (self._current is not None or self._pending):
+            if not allow_queue and (self._running_locked() is not None or self._pending):
                 raise BusyError("the trainer is busy with another run; try again when it finishes")
             job = Job.resume(resume_dir, owner=owner) if resume_dir else Job(cfg, run_dir=run_dir, owner=owner)
             self._jobs[job.name] = job
@@ -85,7 +85,7 @@ class JobQueue:
         with self._lock:
             if self._claimed_by is not None:
                 raise BusyError("the trainer is already timing a few steps; try again in a few seconds")
-            if self._current is not None or self._pending:
+            if self._running_locked() is not None or self._pending:
                 raise BusyError("the trainer is busy with a run; time the steps when it has finished "
                                 "(the Train tab shows the live ETA meanwhile)")
             self._claimed_by = owner
@@ -97,9 +97,16 @@ class JobQueue:
                 self._wake.notify_all()
 
     # ---- queries -----------------------------------------------------------------
+    def _running_locked(self) -> Job | None:
+        """The job the worker runs, unless it has already ended: a finished job stays current
+        for a moment while it frees its memory, and a click on Start in that moment is a new
+        run (it waits those milliseconds in the queue), not a second click on the old one."""
+        return self._current if self._current is not None and not self._current.done else None
+
     def _active_for_locked(self, owner: str) -> Job | None:
-        if self._current is not None and self._current.owner == owner:
-            return self._current
+        current = self._running_locked()
+        if current is not None and current.owner == owner:
+            return current
         return next((j for j in self._pending if j.owner == owner), None)
 
     def active_for(self, owner: str) -> Job | None:
@@ -133,11 +140,11 @@ class JobQueue:
 
     def busy(self) -> bool:
         with self._lock:
-            return self._current is not None or bool(self._pending) or self._claimed_by is not None
+            return self._running_locked() is not None or bool(self._pending) or self._claimed_by is not None
 
     def queue_length(self) -> int:
         with self._lock:
-            return len(self._pending) + (1 if self._current is not None else 0)
+            return len(self._pending) + (1 if self._running_locked() is not None else 0)
 
     def live_names(self) -> set[str]:
         with self._lock:

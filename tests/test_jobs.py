@@ -41,6 +41,25 @@ def test_a_probe_is_refused_while_a_run_waits_and_a_run_waits_for_a_probe():
     assert not q.busy() and running.status in ("stopped", "finished")
 
 
+def test_a_run_that_has_ended_but_not_yet_freed_its_memory_does_not_block_the_next():
+    """The UI shows "Finished" as soon as a job ends; the worker still holds it for a moment
+    (gc, freeing memory). Start in that moment must queue a new run, not return the old one
+    ("Already training") or say the trainer is busy (a flaky browser test found this)."""
+    from core.training import Job
+
+    q = JobQueue()
+    old = Job(SMALL, owner="alice")
+    old.status = "finished"
+    q._current = old  # as the worker has it while old.run() is still in its cleanup
+    assert q.active_for("alice") is None and not q.busy()
+    new = q.submit(SMALL.replace(train={"max_steps": 1, "eval_strategy": "no"}), "alice")  # local mode
+    assert new is not old
+    deadline = time.time() + 120
+    while not new.done and time.time() < deadline:
+        time.sleep(0.2)
+    assert new.status == "finished", new.message
+
+
 def test_time_per_epoch_times_real_steps_and_scales_them():
     before = set(Path(tempfile.gettempdir()).glob("fts-timing-*"))
     t = time_per_epoch(SMALL, steps=4)
