@@ -217,10 +217,7 @@ def time_per_epoch(cfg: RunConfig, steps: int = 6) -> dict[str, Any]:
     try:
         probe = cfg.replace(train={"max_steps": max(2, steps), "eval_strategy": "no", "save_strategy": "no",
                                    "logging_steps": 1, "run_name": "", "early_stopping_patience": 0})
-        job = Job(probe, run_dir=tmp / "probe")
-        job._baseline = lambda trainer: None  # timing only: no evaluations, nothing saved
-        job._final = lambda trainer: None
-        job.run()
+        job = Job(probe, run_dir=tmp / "probe", evaluate=False).run()  # timing only: nothing evaluated or saved
         if job.status != "finished":
             raise ValueError(job.message)
         times = [e["time"] for e in job.events if e.get("type") == "train"]

@@ -153,10 +153,11 @@ class Job:
     """One fine-tuning run and its run folder."""
 
     def __init__(self, cfg: RunConfig, run_dir: Path | None = None, owner: str = "local",
-                 resume: bool = False):
+                 resume: bool = False, evaluate: bool = True):
         self.cfg = cfg
         self.owner = owner
         self.resume_requested = resume
+        self.evaluate = evaluate  # False: train only (no baseline, no final evaluation or save)
         self.is_main = is_main_process()
         self.run_dir = Path(run_dir) if run_dir else new_run_dir(cfg)
         if self.is_main:
@@ -255,7 +256,7 @@ class Job:
         trainer = None
         try:
             trainer = self._setup()
-            if not self.resume_requested or not self.summary.get("baseline"):
+            if self.evaluate and (not self.resume_requested or not self.summary.get("baseline")):
                 self._baseline(trainer)
             self._train(trainer)
             if self._nan:
@@ -264,7 +265,8 @@ class Job:
                 self._finish("stopped", f"stopped at step {self.progress['step']}; resume continues from "
                                         "the saved checkpoint")
             else:
-                self._final(trainer)
+                if self.evaluate:
+                    self._final(trainer)
                 self._finish("finished", "")
         except BaseException as exc:  # noqa: BLE001 - the job must always end with a status
             self._finish("failed", failure_message(exc))

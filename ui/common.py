@@ -325,12 +325,6 @@ def section_title(text: str) -> gr.Markdown:
     return gr.Markdown(f"### {text}", elem_classes=["fts-section-title"])
 
 
-def close_figure(fig: Any) -> Any:
-    """Kept for the call sites: core.plots makes figures without pyplot, so there is no
-    global registry to free them from; the figure goes when Gradio has rendered it."""
-    return fig
-
-
 def note(text: str, kind: Literal["info", "warn", "ok"] = "info") -> str:
     """A small coloured callout (HTML) for gr.HTML components."""
     import html

@@ -20,7 +20,7 @@ import gradio as gr
 
 from core.config import ConfigError
 
-from .common import AppSettings, Form, Session, close_figure, explain, section_title
+from .common import AppSettings, Form, Session, explain, section_title
 from .results_common import (find_run, finished_runs, latest_finished_job, result_handler, run_choices,
                              TASK_NAMES)
 
@@ -349,7 +349,7 @@ def compare_validation(settings: AppSettings, parts: CompareParts, session: Sess
     return {parts.validation_summary: summary,
             parts.disagreements: gr.update(value=table, visible=bool(rows),
                                            label=f"The {len(rows)} rows where the two models disagree"),
-            parts.validation_plot: gr.update(value=close_figure(fig), visible=True)}
+            parts.validation_plot: gr.update(value=fig, visible=True)}
 
 
 @result_handler("generate")

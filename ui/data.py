@@ -17,7 +17,7 @@ from core.data import FILE_TYPES, DataError, bundled_datasets
 from core.paths import confine
 from core.preview import project_relative, source_key, store_upload, suggest_template, table_preview
 
-from .common import Form, Session, close_figure, explain, handler, note, section_title
+from .common import Form, Session, explain, handler, note, section_title
 
 TITLE = "Data"
 
@@ -277,7 +277,7 @@ def refresh(form: Form, parts: DataParts, session: Session, values: dict[str, An
     if is_cls:
         from core.plots import label_figure
 
-        out[parts.label_plot] = close_figure(readable_labels(label_figure(pv.label_counts))) \
+        out[parts.label_plot] = readable_labels(label_figure(pv.label_counts)) \
             if pv.label_counts else None
     else:
         out.update({

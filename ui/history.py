@@ -16,7 +16,7 @@ import gradio as gr
 
 from core.config import ConfigError
 
-from .common import AppSettings, Form, Session, close_figure, explain, note, section_title
+from .common import AppSettings, Form, Session, explain, note, section_title
 from .results_common import TASK_NAMES, duration, find_run, result_handler, visible_runs
 
 TITLE = "History"
@@ -186,7 +186,7 @@ def history_overlay(settings: AppSettings, parts: HistoryParts, session: Session
     series = [(r["name"], read_events(Path(r["path"]))) for r in rows]
     is_cls = all(r.get("task") == "sequence-classification" for r in rows)
     fig = legend_below(loss_figure(series, "eval_accuracy" if is_cls else None))
-    return {parts.chart: close_figure(fig), parts.metrics: gr.update(value=metrics_frame(rows), visible=True)}
+    return {parts.chart: fig, parts.metrics: gr.update(value=metrics_frame(rows), visible=True)}
 
 
 def legend_below(fig: Any) -> Any:

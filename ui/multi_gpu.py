@@ -14,10 +14,10 @@ import gradio as gr
 from core.config import ConfigError
 from core.distributed import STRATEGIES
 
+from .code import CONFIG_NAME
 from .common import Session
 from .results_common import result_handler, session_folder
 
-CONFIG_NAME = "run.yaml"
 STRATEGY_LABELS = {"ddp": "DDP", "deepspeed-zero2": "DeepSpeed ZeRO-2", "deepspeed-zero3": "DeepSpeed ZeRO-3",
                    "fsdp": "FSDP"}
 STRATEGY_HELP = """

@@ -16,7 +16,7 @@ from core.config import field_info
 from core.preview import example_text
 from core.tokenizing import STRATEGY_LABELS
 
-from .common import Form, Session, close_figure, explain, handler, section_title
+from .common import Form, Session, explain, handler, section_title
 
 TITLE = "Tokenize & pad"
 
@@ -184,7 +184,7 @@ def tokenize_preview(form: Form, parts: TokenizeParts, session: Session, example
     stats = length_stats(session.cache.lengths(cfg), cfg.data.max_length)
     out = {parts.example_meta: meta, parts.chips: chips_html(ex["preview"]),
            parts.example: gr.update(maximum=ex["n"] - 1, value=ex["i"]),
-           parts.histogram: close_figure(histogram_figure(stats)), parts.stats: stats_markdown(stats)}
+           parts.histogram: histogram_figure(stats), parts.stats: stats_markdown(stats)}
     loaded = session.cache.loaded_model()
     if loaded is not None and loaded[1].max_positions and loaded[1].source == cfg.model.name_or_path:
         top = min(loaded[1].max_positions, 2048)
@@ -226,8 +226,8 @@ def padding_stats(form: Form, parts: TokenizeParts, session: Session, grid_strat
     return {parts.comparison: gr.update(value=comparison_frame(rows, effective_padding(cfg)),
                                         label=f"One epoch of training: {rows[0]['real_tokens']:,} real tokens "
                                               f"at batch size {bs}"),
-            parts.padding_plot: close_figure(padding_figure(rows)),
-            parts.grid: close_figure(fig),
+            parts.padding_plot: padding_figure(rows),
+            parts.grid: fig,
             parts.grid_strategy: gr.update(choices=grid_choices, value=strategy)}
 
 
