@@ -137,7 +137,7 @@ def baton_callback(baton: Baton, arm: str) -> Any:
 
 def baton_job(cfg: Any, baton: Baton, arm: str) -> Any:
     """The app's Job with the baton callback appended after its own callbacks."""
-    from core.training import Job
+    from core.train.job import Job
 
     class BatonJob(Job):
         def _setup(self) -> Any:

@@ -1,6 +1,6 @@
 """One memory variant in a fresh process: ``python -m bench.memory_worker VARIANT MODEL_DIR STEPS``.
 
-Runs the app's job (core.training.Job, in this thread) for a few steps and prints one JSON
+Runs the app's job (core.train.job.Job, in this thread) for a few steps and prints one JSON
 line: peak RSS of this process over its whole life (VmHWM from /proc/self/status: imports
 and model loading included, nothing subtracted), the RSS after imports, and what the job
 reported. Not ``getrusage().ru_maxrss``: Linux carries that over from the parent across
@@ -73,8 +73,8 @@ def main(argv: list[str]) -> int:
     from bench.env import quiet_libraries, silenced
 
     quiet_libraries()
-    from core.models import bitsandbytes_status
-    from core.training import Job
+    from core.model.hardware import bitsandbytes_status
+    from core.train.job import Job
 
     out: dict[str, Any] = {"variant": variant, "rss_after_imports_mb": round(rss_mb(), 1)}
     cfg = config_for(variant, model_dir, steps)

@@ -19,14 +19,15 @@ from .training import NO_EVAL, cleanup_run
 
 
 def pad_fractions(cfg: Any) -> list[dict[str, Any]]:
-    """core.tokenizing.padding_comparison on the training split, at the config's batch size."""
-    from core import data as data_mod
-    from core import models, tokenizing
+    """core.padding_comparison on the training split, at the config's batch size."""
+    from core.data.prepare import prepare
+    from core.data.tokenize import lengths_of, padding_comparison
+    from core.model.load import load_tokenizer
 
-    tok = models.load_tokenizer(cfg)
-    prepared = data_mod.prepare(cfg, tok)
-    lengths = tokenizing.lengths_of(prepared.train, tok, cfg)
-    rows = tokenizing.padding_comparison(lengths, cfg.train.per_device_train_batch_size, cfg.data.max_length,
+    tok = load_tokenizer(cfg)
+    prepared = prepare(cfg, tok)
+    lengths = lengths_of(prepared.train, tok, cfg)
+    rows = padding_comparison(lengths, cfg.train.per_device_train_batch_size, cfg.data.max_length,
                                          seed=cfg.train.seed, task=cfg.model.task)
     return [{k: (rnd(v) if isinstance(v, float) else v) for k, v in r.items() if k != "label"} for r in rows]
 
@@ -35,9 +36,9 @@ def compare_strategies(ctx: Context, name: str, make_cfg: Callable[[str], Any], 
                        rounds: int) -> dict[str, Any]:
     """One job per strategy, interleaved step by step (bench/interleave.py), ``rounds``
     times with the order rotated each round; real tokens/s per arm and round."""
-    from core.models import resolve_source
+    from core.model.load import resolve_source
 
-    # Materialise a starter once, here: core.models.materialize_tiny_gpt2 writes to a temp
+    # Materialise a starter once, here: core.materialize_tiny_gpt2 writes to a temp
     # folder named by pid only, so jobs in several threads of one process race on it.
     resolve_source(make_cfg(strategies[0]).model.name_or_path)
     runs: dict[str, list[dict[str, Any]]] = {s: [] for s in strategies}

@@ -1,7 +1,7 @@
 """Training helpers the measures share: configs, running the app's job, and the bare
 ``transformers.Trainer`` script the job is compared with.
 
-:func:`run_job` runs ``core.training.Job`` to the end, as the CLI does (bench/interleave.py
+:func:`run_job` runs ``core.train.job.Job`` to the end, as the CLI does (bench/interleave.py
 runs several jobs side by side). :func:`run_bare_trainer` builds the same tokenizer, splits, tokenized datasets,
 collator, model and ``TrainingArguments`` through the same core functions, in the same
 order and with the same seeds, and then calls ``Trainer.train()`` with nothing else
@@ -48,7 +48,7 @@ def quotes_cfg(**sections: dict[str, Any]) -> Any:
 def run_job(cfg: Any, run_dir: Path | None = None) -> tuple[Any, float]:
     """Run a Job to the end in this thread, as the CLI does. Returns (job, wall seconds of
     the whole job: setup, baseline, training, final evaluation and save)."""
-    from core.training import Job
+    from core.train.job import Job
 
     job = Job(cfg, run_dir=run_dir)
     t0 = time.perf_counter()
@@ -97,27 +97,30 @@ def run_bare_trainer(cfg: Any, out_dir: Path, evaluate_first: bool = True,
 def _build_bare(cfg: Any, out_dir: Path, callbacks: list[Any] | None) -> tuple[Any, int]:
     from transformers import Trainer, set_seed
 
-    from core import data as data_mod
-    from core import models, tokenizing
-    from core.evaluation import make_compute_metrics
-    from core.training import set_threads, training_arguments
+    from core.data.prepare import prepare
+    from core.data.tokenize import effective_padding, encode_dataset, make_collator
+    from core.model.hardware import hardware, resolve_precision
+    from core.model.load import load_model, load_tokenizer
+    from core.results.evaluation import make_compute_metrics
+    from core.train.arguments import training_arguments
+    from core.train.job import set_threads
 
     set_threads(cfg)
-    hw = models.hardware()
-    precision = models.resolve_precision(cfg.train.precision, hw)
+    hw = hardware()
+    precision = resolve_precision(cfg.train.precision, hw)
     set_seed(cfg.train.seed)
-    tok = models.load_tokenizer(cfg)
-    prepared = data_mod.prepare(cfg, tok)
-    train_tok = tokenizing.encode_dataset(prepared.train, tok, cfg)
-    val_tok = tokenizing.encode_dataset(prepared.validation, tok, cfg)
+    tok = load_tokenizer(cfg)
+    prepared = prepare(cfg, tok)
+    train_tok = encode_dataset(prepared.train, tok, cfg)
+    val_tok = encode_dataset(prepared.validation, tok, cfg)
     set_seed(cfg.train.seed)
-    model, _ = models.load_model(cfg, prepared.label_names, tok)
-    if tokenizing.effective_padding(cfg) == "packing":
+    model, _ = load_model(cfg, prepared.label_names, tok)
+    if effective_padding(cfg) == "packing":
         model.config.use_cache = False
     args = training_arguments(cfg, str(out_dir), precision, use_cpu=not hw["cuda"])
     is_cls = cfg.model.task == "sequence-classification"
     trainer = Trainer(model=model, args=args, train_dataset=train_tok, eval_dataset=val_tok,
-                      processing_class=tok, data_collator=tokenizing.make_collator(tok, cfg),
+                      processing_class=tok, data_collator=make_collator(tok, cfg),
                       compute_metrics=make_compute_metrics(len(prepared.label_names)) if is_cls else None,
                       callbacks=callbacks)
     return trainer, len(train_tok)

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         print(cfg.to_yaml(), end="")
         return 0
     if args.command == "script":
-        from .codegen import render_script
+        from .results.codegen import render_script
 
         print(render_script(cfg), end="")
         return 0
@@ -67,9 +67,10 @@ def _estimate(cfg, args: argparse.Namespace) -> int:
     import json
 
     from .config import ConfigError
-    from .data import DataError
-    from .estimate import estimate_config, time_per_epoch, timing_lines
-    from .models import ModelError
+    from .data.sources import DataError
+    from .train.estimate import estimate_config
+    from .train.timing import time_per_epoch, timing_lines
+    from .model.load import ModelError
 
     try:
         est = estimate_config(cfg)
@@ -98,7 +99,7 @@ def _shared_run_dir(cfg) -> Path:
     import torch.distributed as dist
     from accelerate import PartialState
 
-    from .runs import new_run_dir
+    from .results.runs import new_run_dir
 
     PartialState()  # joins the process group accelerate set up
     name = [str(new_run_dir(cfg)) if _is_main_process() else None]
@@ -136,7 +137,7 @@ def _single_cpu_process_warning() -> str:
 
 def _train(cfg, args) -> int:
     _quiet_libraries()
-    from .training import Job
+    from .train.job import Job
 
     note = _single_cpu_process_warning()
     if note:
@@ -176,7 +177,7 @@ def _train(cfg, args) -> int:
         key = "eval_accuracy" if cfg.model.task == "sequence-classification" else "eval_loss"
         print(f"finished: {key} {base.get(key, float('nan')):.4f} -> {final.get(key, float('nan')):.4f} "
               f"in {s.get('runtime_s', 0):.0f}s; {job.run_dir}")
-        from .preview import memory_line
+        from .train.progress import memory_line
 
         if memory_line(s):
             print(memory_line(s))

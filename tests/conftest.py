@@ -106,7 +106,7 @@ def trained_lora_run():
     tests that need a finished run (training checks, compare, export)."""
     from core.config import RunConfig
     from core.paths import runs_dir
-    from core.training import Job
+    from core.train.job import Job
 
     cfg = RunConfig().replace(data={"max_length": 64, "max_rows": 240},
                               train={"max_steps": 30, "eval_strategy": "no", "save_strategy": "no",

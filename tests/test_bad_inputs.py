@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.config import STARTER_TINY_GPT2, ConfigError, RunConfig
-from core.training import Job
+from core.config import ConfigError, RunConfig, STARTER_TINY_GPT2
+from core.train.job import Job
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"train": {"max_steps": 1, "eval_strategy": "no", "save_strategy": "no"}, "data": {"max_length": 32}}
@@ -110,9 +110,9 @@ def test_upload_over_the_limit(tmp_path, monkeypatch):
 
 
 def test_qlora_where_bitsandbytes_cannot_run(tmp_path, monkeypatch):
-    from core import models
+    from core.model import methods
 
-    monkeypatch.setattr(models, "bitsandbytes_status", lambda: "bitsandbytes is not usable here (no backend)")
+    monkeypatch.setattr(methods, "bitsandbytes_status", lambda: "bitsandbytes is not usable here (no backend)")
     job = Job(cfg(adapter={"method": "qlora"}), run_dir=tmp_path / "run").run()
     assert job.status == "failed" and "qlora is not available" in job.message and "Use lora instead" in job.message
 
@@ -126,7 +126,7 @@ def test_empty_cells_and_a_huge_row_are_handled(tmp_path):
 
 
 def test_tokenizer_without_pad_token_is_handled(tmp_path):
-    from core.models import materialize_tiny_gpt2
+    from core.model.starters import materialize_tiny_gpt2
 
     src = materialize_tiny_gpt2()
     folder = tmp_path / "nopad"

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from core.coach import FIXES, hints
+from core.train.coach import FIXES, hints
 
 
 def train(losses, start=1, every=5):
@@ -84,7 +84,7 @@ def test_stuck_at_chance_with_a_tiny_learning_rate_blames_the_rate():
 def test_real_runs_with_a_deliberately_bad_learning_rate(lr, expected):
     """MiniLM + LoRA on the bundled sentiment set, 24 steps at a learning rate far off."""
     from core.config import RunConfig
-    from core.training import Job
+    from core.train.job import Job
 
     cfg = RunConfig().replace(
         data={"max_length": 48, "max_rows": 240},

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from core.codegen import render_script
+from core.results.codegen import render_script
 from core.config import load_config
 from core.paths import PRESETS
-from core.runs import read_events
-from core.training import Job
+from core.results.runs import read_events
+from core.train.job import Job
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ["train.max_steps=10", "train.logging_steps=1", "train.eval_strategy=no", "train.save_strategy=no",

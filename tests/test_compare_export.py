@@ -4,10 +4,10 @@ import os
 
 import pytest
 
-from core.compare import Comparison
-from core.config import STARTER_TINY_GPT2, RunConfig
-from core.export import ExportError, export_run, push_to_hub, zip_export
-from core.training import Job
+from core.results.compare import Comparison
+from core.config import RunConfig, STARTER_TINY_GPT2
+from core.results.export import ExportError, export_run, push_to_hub, zip_export
+from core.train.job import Job
 
 CFG = RunConfig().replace(data={"max_length": 64, "max_rows": 240},
                           train={"max_steps": 30, "eval_strategy": "no", "save_strategy": "no", "logging_steps": 5})
@@ -35,7 +35,7 @@ def test_adapter_toggle_equals_a_freshly_loaded_base(lora_run):
     import torch
     from transformers import set_seed
 
-    from core.models import load_model, load_tokenizer
+    from core.model.load import load_model, load_tokenizer
 
     comp = Comparison(lora_run)
     texts = ["great phone", "the strap snapped on day two and support ignored me"]
@@ -55,7 +55,7 @@ def test_export_then_reload_gives_the_same_logits(lora_run):
     from peft import PeftModel
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from core.models import load_model
+    from core.model.load import load_model
 
     written = export_run(lora_run)
     model_dir, adapter_dir = written["model"], written["adapter"]

@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 
 from core.config import RunConfig
-from core.data import (DataError, bundled_datasets, detect_roles, prepare, prompt_part, read_table,
-                       render_template)
+from core.data.formats import prompt_part, render_template
+from core.data.prepare import prepare
+from core.data.roles import detect_roles
+from core.data.sources import DataError, bundled_datasets, read_table
 
 
 def write(tmp_path, name, content, mode="w"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from core.distributed import accelerate_config, cpu_test_command, launch_files
+from core.train.distributed import accelerate_config, cpu_test_command, launch_files
 
 ROOT = Path(__file__).resolve().parent.parent
 

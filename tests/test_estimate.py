@@ -1,7 +1,7 @@
 """Memory estimate arithmetic (the check against measured peak memory lives in bench/)."""
 
 from core.config import RunConfig
-from core.estimate import MemoryEstimate, estimate_memory, padded_length
+from core.train.estimate import MemoryEstimate, estimate_memory, padded_length
 
 HW = {"cuda": False, "bf16": False, "fp16": False, "name": "CPU", "memory_bytes": 8 * 2**30}
 

@@ -13,8 +13,8 @@ import pytest
 
 from core.config import RunConfig
 from core.paths import PathError, confine, safe_child, workspace
-from core.runs import checkpoints, last_checkpoint, list_runs, read_events, read_summary
-from core.training import Job
+from core.results.runs import checkpoints, last_checkpoint, list_runs, read_events, read_summary
+from core.train.job import Job
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = RunConfig().replace(data={"max_rows": 120, "max_length": 48},
@@ -156,7 +156,7 @@ def test_only_safetensors_are_written(tmp_path):
 
 
 def test_pickle_folder_warns(tmp_path):
-    from core.models import pickle_weights_warning
+    from core.model.load import pickle_weights_warning
 
     (tmp_path / "config.json").write_text(json.dumps({"model_type": "bert"}))
     (tmp_path / "pytorch_model.bin").write_bytes(b"not really")

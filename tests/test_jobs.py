@@ -1,5 +1,5 @@
-"""The job queue's rules (core/jobs.py) and the time-per-epoch probe that borrows the trainer
-(core/estimate.py): a probe never overlaps a run, and its numbers add up."""
+"""The job queue's rules (core/train/queue.py) and the time-per-epoch probe that borrows the trainer
+(core/train/timing.py): a probe never overlaps a run, and its numbers add up."""
 
 import math
 import tempfile
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from core.config import RunConfig
-from core.estimate import duration, time_per_epoch, timing_lines
-from core.jobs import BusyError, JobQueue
+from core.train.timing import duration, time_per_epoch, timing_lines
+from core.train.queue import BusyError, JobQueue
 
 SMALL = RunConfig().replace(data={"max_length": 48, "max_rows": 96},
                             train={"per_device_train_batch_size": 16, "num_train_epochs": 2, "save_strategy": "no"})
@@ -45,7 +45,7 @@ def test_a_run_that_has_ended_but_not_yet_freed_its_memory_does_not_block_the_ne
     """The UI shows "Finished" as soon as a job ends; the worker still holds it for a moment
     (gc, freeing memory). Start in that moment must queue a new run, not return the old one
     ("Already training") or say the trainer is busy (a flaky browser test found this)."""
-    from core.training import Job
+    from core.train.job import Job
 
     q = JobQueue()
     old = Job(SMALL, owner="alice")

@@ -3,7 +3,7 @@
 import pytest
 
 from core.config import ConfigError, RunConfig, load_config
-from core.limits import NO_LIMITS, WORKSHOP, Limits, check_limits, planned_steps
+from core.train.limits import Limits, NO_LIMITS, WORKSHOP, check_limits, planned_steps
 from core.paths import PRESETS
 
 
@@ -39,7 +39,7 @@ def test_workshop_preset_fits_the_workshop_limits():
 def test_the_workshop_path_trains_well_under_three_minutes():
     """The time probe (a few real steps, scaled) on the workshop preset: the guided run must
     leave a room of learners time to spare on a 2-core CPU."""
-    from core.estimate import time_per_epoch
+    from core.train.timing import time_per_epoch
 
     t = time_per_epoch(load_config(PRESETS / "workshop.yaml"))
     assert t["total_steps"] == 45

@@ -7,17 +7,22 @@ import copy
 
 import pytest
 
-from core.config import STARTER_MINILM, STARTER_TINY_GPT2, RunConfig
-from core.data import DataError
+from core.config import RunConfig, STARTER_MINILM, STARTER_TINY_GPT2
+from core.data.sources import DataError
 from core.paths import PathError
-from core import preview as pv
+from core.cache import PreviewCache
+from core.data.table import PREVIEW_ROWS, table_preview
+from core.data.uploads import safe_filename, store_upload
+from core.model.load import check_model_source
+from core.model.registry import default_model, model_choices
+from core.train.progress import curve_rows, event_line, format_duration, metric_summary, progress_view, status_payload
 
 
 # --------------------------------------------------------------------------- uploads
 def test_safe_filename_keeps_only_a_plain_name():
-    assert pv.safe_filename("../../etc/pass wd.CSV") == "pass_wd.csv"
-    assert pv.safe_filename("C:\\Users\\me\\my data.jsonl") == "my_data.jsonl"
-    assert pv.safe_filename("...") == "upload"
+    assert safe_filename("../../etc/pass wd.CSV") == "pass_wd.csv"
+    assert safe_filename("C:\\Users\\me\\my data.jsonl") == "my_data.jsonl"
+    assert safe_filename("...") == "upload"
 
 
 def test_store_upload_copies_into_the_session_folder(tmp_path, monkeypatch):
@@ -26,74 +31,74 @@ def test_store_upload_copies_into_the_session_folder(tmp_path, monkeypatch):
     src.mkdir()
     good = src / "reviews.csv"
     good.write_text("text,label\ngood,pos\n")
-    stored = pv.store_upload(good, "abc123", extra_roots=[src])
+    stored = store_upload(good, "abc123", extra_roots=[src])
     assert stored.resolve() == (tmp_path / "ws" / "uploads" / "abc123" / "reviews.csv").resolve()
     assert stored.read_text() == good.read_text()
 
     empty = src / "empty.csv"
     empty.write_bytes(b"")
     with pytest.raises(DataError, match="empty.csv is empty"):
-        pv.store_upload(empty, "abc123", extra_roots=[src])
+        store_upload(empty, "abc123", extra_roots=[src])
     exe = src / "tool.exe"
     exe.write_bytes(b"MZ")
     with pytest.raises(DataError, match="unsupported file type .exe"):
-        pv.store_upload(exe, "abc123", extra_roots=[src])
+        store_upload(exe, "abc123", extra_roots=[src])
     monkeypatch.setenv("FTS_MAX_UPLOAD_MB", "0.000001")
     with pytest.raises(DataError, match="over the 0 MB upload limit"):
-        pv.store_upload(good, "abc123", extra_roots=[src])
+        store_upload(good, "abc123", extra_roots=[src])
     monkeypatch.delenv("FTS_MAX_UPLOAD_MB")
     with pytest.raises(PathError):  # not in an allowed folder
-        pv.store_upload(good, "abc123")
+        store_upload(good, "abc123")
     with pytest.raises(PathError):  # a session id is a plain name
-        pv.store_upload(good, "../x", extra_roots=[src])
+        store_upload(good, "../x", extra_roots=[src])
 
 
 def test_local_model_folders_are_confined(tmp_path):
-    pv.check_model_source(STARTER_MINILM)
-    pv.check_model_source("bert-base-uncased")  # a Hub id is not a path
+    check_model_source(STARTER_MINILM)
+    check_model_source("bert-base-uncased")  # a Hub id is not a path
     with pytest.raises(PathError, match="model folder"):
-        pv.check_model_source(str(tmp_path))
+        check_model_source(str(tmp_path))
 
 
 def test_model_choices_put_the_tasks_starter_first():
-    assert pv.model_choices("causal-lm")[0][1] == STARTER_TINY_GPT2
-    assert pv.model_choices("sequence-classification")[0][1] == STARTER_MINILM
-    assert pv.default_model("causal-lm") == STARTER_TINY_GPT2
-    assert any("needs internet" in label for label, _ in pv.model_choices("causal-lm"))
+    assert model_choices("causal-lm")[0][1] == STARTER_TINY_GPT2
+    assert model_choices("sequence-classification")[0][1] == STARTER_MINILM
+    assert default_model("causal-lm") == STARTER_TINY_GPT2
+    assert any("needs internet" in label for label, _ in model_choices("causal-lm"))
 
 
 # --------------------------------------------------------------------------- data
 def test_table_preview_of_the_bundled_sets():
     cfg = RunConfig()
-    cache = pv.PreviewCache()
+    cache = PreviewCache()
     table = cache.table(cfg)
     assert cache.table(cfg) is table  # cached
-    p = pv.table_preview(cfg, table)
+    p = table_preview(cfg, table)
     assert (p.roles.text, p.roles.label, p.n_rows) == ("text", "label", 420)
     assert p.label_counts == {"negative": 210, "positive": 210}
-    assert len(p.head) == pv.PREVIEW_ROWS and not p.roles_error
+    assert len(p.head) == PREVIEW_ROWS and not p.roles_error
 
     quotes = RunConfig().replace(model={"task": "causal-lm", "name_or_path": STARTER_TINY_GPT2},
                                  data={"path": "assets/data/quotes.csv", "template": "Quote by {author}: {quote}"})
-    q = pv.table_preview(quotes, cache.table(quotes))
+    q = table_preview(quotes, cache.table(quotes))
     assert q.prompt_format == "template" and q.rendered.startswith("Quote by ")
     bad = quotes.replace(data={"template": "{nope}: {quote}"})
-    assert "nope" in pv.table_preview(bad, cache.table(bad)).template_error
+    assert "nope" in table_preview(bad, cache.table(bad)).template_error
 
     pairs = RunConfig().replace(data={"path": "assets/data/paraphrase.csv"})
-    pp = pv.table_preview(pairs, cache.table(pairs))
+    pp = table_preview(pairs, cache.table(pairs))
     assert (pp.roles.text, pp.roles.text_pair, pp.roles.label) == ("sentence1", "sentence2", "label")
     assert list(pp.label_counts) == ["0", "1"]
 
 
 def test_a_missing_label_is_reported_not_raised():
     cfg = RunConfig().replace(data={"path": "assets/data/quotes.csv", "label_column": "stars"})
-    p = pv.table_preview(cfg, pv.PreviewCache().table(cfg))
+    p = table_preview(cfg, PreviewCache().table(cfg))
     assert "stars" in p.roles_error and p.roles.text == "quote"
 
 
 def test_cache_copies_start_empty_and_keys_replace_values():
-    cache = pv.PreviewCache()
+    cache = PreviewCache()
     calls = []
     assert cache._get("x", 1, lambda: calls.append(1) or "one") == "one"
     assert cache._get("x", 1, lambda: calls.append(1) or "again") == "one"
@@ -114,17 +119,17 @@ EVENTS = [
 
 
 def test_curve_rows_skip_the_repeated_final_evaluation():
-    rows = pv.curve_rows(EVENTS, "sequence-classification")
+    rows = curve_rows(EVENTS, "sequence-classification")
     assert [(r["step"], r["series"]) for r in rows] == [
         (0, "eval loss"), (0, "eval accuracy"), (1, "train loss"), (5, "train loss"), (5, "eval loss"),
         (5, "eval accuracy")]
-    assert all(r["series"] != "eval accuracy" for r in pv.curve_rows(EVENTS, "causal-lm"))
+    assert all(r["series"] != "eval accuracy" for r in curve_rows(EVENTS, "causal-lm"))
 
 
 def test_event_lines_read_like_a_log():
-    assert pv.event_line(EVENTS[1]) == "step 1 · loss 0.7100 · lr 2.0e-04 · 812 tokens/s"
-    assert pv.event_line(EVENTS[0]).startswith("baseline (before training): loss 0.7000 · accuracy 0.4000")
-    assert pv.event_line(EVENTS[-1]).startswith("final evaluation:")
+    assert event_line(EVENTS[1]) == "step 1 · loss 0.7100 · lr 2.0e-04 · 812 tokens/s"
+    assert event_line(EVENTS[0]).startswith("baseline (before training): loss 0.7000 · accuracy 0.4000")
+    assert event_line(EVENTS[-1]).startswith("final evaluation:")
 
 
 def test_progress_and_status_payload():
@@ -132,22 +137,22 @@ def test_progress_and_status_payload():
             "baseline": {"eval_accuracy": 0.4}, "final": {},
             "progress": {"step": 10, "max_steps": 40, "started": 1.0, "elapsed_s": 65.2, "eta_s": 3725,
                          "tokens_per_second": 1234.4}}
-    v = pv.progress_view(snap)
+    v = progress_view(snap)
     assert (v["step"], v["max_steps"], v["fraction"]) == (10, 40, 0.25)
     assert (v["elapsed"], v["eta"], v["tokens_per_second"]) == ("1:05", "1:02:05", "1,234")
-    preparing = pv.progress_view({**snap, "progress": {"step": 0, "max_steps": 0}})
+    preparing = progress_view({**snap, "progress": {"step": 0, "max_steps": 0}})
     assert preparing["phase"].startswith("preparing") and preparing["eta"] == "–"
-    payload = pv.status_payload(snap, 0, "sequence-classification")
+    payload = status_payload(snap, 0, "sequence-classification")
     assert payload["status"] == "running" and payload["step"] == 10 and payload["max_steps"] == 40
     assert payload["baseline"] == {"eval_accuracy": 0.4} and len(payload["curve"]) == 4
-    assert pv.status_payload(None)["status"] == "idle"
-    assert pv.format_duration(None) == "–" and pv.format_duration(7) == "0:07"
+    assert status_payload(None)["status"] == "idle"
+    assert format_duration(None) == "–" and format_duration(7) == "0:07"
 
 
 def test_metric_summary_before_and_after():
     base, final = {"eval_accuracy": 0.4, "eval_loss": 0.7}, {"eval_accuracy": 0.75, "eval_loss": 0.55}
     cls = "sequence-classification"
-    assert pv.metric_summary(base, final, cls) == "accuracy 0.400 → 0.750 · loss 0.700 → 0.550"
-    assert pv.metric_summary(base, {}, cls) == "accuracy 0.400 · loss 0.700"
+    assert metric_summary(base, final, cls) == "accuracy 0.400 → 0.750 · loss 0.700 → 0.550"
+    assert metric_summary(base, {}, cls) == "accuracy 0.400 · loss 0.700"
     causal = {"eval_loss": 3.0, "eval_perplexity": 20.1}
-    assert pv.metric_summary(causal, {}, "causal-lm") == "loss 3.000 · perplexity 20.1"
+    assert metric_summary(causal, {}, "causal-lm") == "loss 3.000 · perplexity 20.1"

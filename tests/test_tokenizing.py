@@ -4,8 +4,7 @@ correctness (grouped batches cover every example once; packed loss == padded los
 import pytest
 
 from core.config import RunConfig
-from core.tokenizing import (CausalPadCollator, batch_grid, batch_order, encode_causal_ids, length_stats,
-                             padding_comparison, token_preview)
+from core.data.tokenize import CausalPadCollator, batch_grid, batch_order, encode_causal_ids, length_stats, padding_comparison, token_preview
 
 
 def test_padding_comparison_hand_checked():
@@ -69,7 +68,7 @@ def test_batch_grid_shapes():
 
 @pytest.fixture(scope="module")
 def minilm_tok():
-    from core.models import load_tokenizer
+    from core.model.load import load_tokenizer
 
     return load_tokenizer(RunConfig())
 
@@ -86,7 +85,7 @@ def test_token_preview_marks_specials_and_truncation(minilm_tok):
 
 
 def test_causal_encoding_appends_eos_only_when_not_truncated():
-    from core.models import load_tokenizer
+    from core.model.load import load_tokenizer
 
     tok = load_tokenizer(RunConfig().replace(model={"task": "causal-lm", "name_or_path": "starter:tiny-gpt2"}))
     eos = tok.eos_token_id
@@ -100,7 +99,7 @@ def test_packed_loss_equals_padded_loss_at_dropout_zero():
     import torch
     from transformers import DataCollatorWithFlattening, GPT2Config, GPT2LMHeadModel
 
-    from core.models import load_tokenizer
+    from core.model.load import load_tokenizer
 
     tok = load_tokenizer(RunConfig().replace(model={"task": "causal-lm", "name_or_path": "starter:tiny-gpt2"}))
     torch.manual_seed(0)

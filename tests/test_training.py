@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from core.config import STARTER_TINY_GPT2, RunConfig
-from core.runs import last_checkpoint, list_runs, read_events, read_summary
-from core.training import Job
+from core.config import RunConfig, STARTER_TINY_GPT2
+from core.results.runs import last_checkpoint, list_runs, read_events, read_summary
+from core.train.job import Job
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -113,16 +113,16 @@ def test_failures_end_as_failed_runs_with_a_message(tmp_path):
 def test_nan_loss_stops_the_run_with_advice(tmp_path, monkeypatch):
     import torch
 
-    from core import models
+    from core.model import load
 
-    real_load = models.load_model
+    real_load = load.load_model
 
     def poisoned(*args, **kwargs):  # every forward pass returns NaN logits
         model, info = real_load(*args, **kwargs)
         model.register_forward_hook(lambda mod, inp, out: type(out)(**{**out, "loss": out.loss * float("nan")}))
         return model, info
 
-    monkeypatch.setattr(models, "load_model", poisoned)
+    monkeypatch.setattr(load, "load_model", poisoned)
     cfg = QUOTES_FAST.replace(train={"max_steps": 20, "logging_steps": 1})
     job = Job(cfg, run_dir=tmp_path / "nan").run()
     assert job.status == "failed"
@@ -175,7 +175,7 @@ def test_cli_bad_config_is_one_line(tmp_path):
 
 
 def test_qlora_4bit_trains_on_cpu(tmp_path):
-    from core.models import bitsandbytes_status
+    from core.model.hardware import bitsandbytes_status
 
     if bitsandbytes_status():
         pytest.skip(bitsandbytes_status())
@@ -193,7 +193,7 @@ def test_a_runs_peak_memory_is_its_own():
     process (another run, a big upload) is not reported as this run's."""
     import numpy as np
 
-    from core.training import peak_memory_mb, reset_peak_memory
+    from core.train.job import peak_memory_mb, reset_peak_memory
 
     spike = np.ones(800 * 2**20 // 8)  # 800 MB, touched
     del spike

@@ -121,7 +121,7 @@ def test_bad_widget_values_name_the_field():
 def test_handler_turns_every_error_into_a_one_line_message(caplog):
     import gradio as gr
 
-    from core.data import DataError
+    from core.data.sources import DataError
     from ui.common import handler
 
     @handler("do the thing")

@@ -64,7 +64,7 @@ def layout(ctx: Any) -> CodeParts:
 @result_handler("write the script")
 def code_script(form: Form, parts: CodeParts, session: Session, **values: Any) -> dict:
     """The current settings as a standalone train.py, and as run.yaml for the command line."""
-    from core.codegen import render_script
+    from core.results.codegen import render_script
 
     cfg = form.to_config(session, values)
     text = render_script(cfg)

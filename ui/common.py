@@ -23,15 +23,15 @@ from typing import Any, Callable, Literal
 
 import gradio as gr
 
-from core.compare import CompareError
+from core.results.compare import CompareError
 from core.heavy import ensure_loaded
 from core.config import ConfigError, RunConfig, field_info
-from core.data import DataError
-from core.export import ExportError
-from core.jobs import BusyError
-from core.models import ModelError
+from core.data.sources import DataError
+from core.results.export import ExportError
+from core.train.queue import BusyError
+from core.model.load import ModelError
 from core.paths import PathError
-from core.preview import PreviewCache
+from core.cache import PreviewCache
 
 log = logging.getLogger("fine_tune_studio.ui")
 
@@ -55,8 +55,8 @@ class AppSettings:
 
     @property
     def limits(self) -> Any:
-        """What one session may ask of the machine (core.limits): none locally."""
-        from core.limits import NO_LIMITS, WORKSHOP, Limits
+        """What one session may ask of the machine (core.train.limits): none locally."""
+        from core.train.limits import Limits, NO_LIMITS, WORKSHOP
 
         if self.workshop:
             return WORKSHOP
@@ -82,7 +82,7 @@ class Session:
     job_name: str = ""
     events_drawn: int = -1       # events already in this page's log and chart note (-1 = none)
     chart_drawn: int = -1        # events in the chart this page shows (-1 = none)
-    timing: tuple = ()           # (core.preview.timing_key, seconds per step) from "Time a few steps"
+    timing: tuple = ()           # (core.train.plan.timing_key, seconds per step) from "Time a few steps"
 
     def owner(self) -> str:
         """The id the job queue knows this browser by (made up on first use for API clients)."""
@@ -112,7 +112,7 @@ def end_session(session: Any, shared: bool) -> None:
     if shared and _CLIENT_ID.fullmatch(session.client_id or ""):
         import shutil
 
-        from core.jobs import default_queue
+        from core.train.queue import default_queue
         from core.paths import uploads_dir
 
         if default_queue().active_for(session.client_id) is None:

@@ -3,7 +3,7 @@
 check over the validation split (where the two disagree, accuracy and F1 before and after).
 Causal LM: both models continue the same prompts with the same decoding settings, streamed.
 
-The loaded :class:`core.compare.Comparison` lives in this browser's session (one run at a
+The loaded :class:`core.results.compare.Comparison` lives in this browser's session (one run at a
 time), so switching between inputs never reloads a model.
 """
 
@@ -65,7 +65,7 @@ class CompareCache:
 
     def load(self, row: dict[str, Any]) -> tuple[Any, bool]:
         """(the Comparison for ``row``, whether it was loaded just now)."""
-        from core.compare import Comparison
+        from core.results.compare import Comparison
 
         with self.lock:
             if self.comparison is not None and self.name == row["name"]:
@@ -226,7 +226,8 @@ def is_pair_run(comp: Any) -> bool:
     column roles detected on its data find one)."""
     if comp.cfg.data.text_pair_column:
         return True
-    from core.data import detect_roles, read_source
+    from core.data.roles import detect_roles
+    from core.data.sources import read_source
 
     try:
         return bool(detect_roles(read_source(comp.cfg.data), comp.cfg.data, comp.task).text_pair)
@@ -331,7 +332,7 @@ def compare_validation(settings: AppSettings, parts: CompareParts, session: Sess
     """Both models over the validation split: where they disagree, and the scores before/after."""
     import pandas as pd
 
-    from core.plots import metrics_bar_figure
+    from core.results.plots import metrics_bar_figure
 
     comp, _, _ = _comparison(settings, session, cache, run)
     rep = comp.validation_report()

@@ -13,9 +13,11 @@ from typing import Any
 import gradio as gr
 
 from core.config import field_info
-from core.data import FILE_TYPES, DataError, bundled_datasets
+from core.data.sources import DataError, FILE_TYPES, bundled_datasets
 from core.paths import confine
-from core.preview import project_relative, source_key, store_upload, suggest_template, table_preview
+from core.data.formats import suggest_template
+from core.data.table import source_key, table_preview
+from core.data.uploads import project_relative, store_upload
 
 from .common import Form, Session, explain, handler, note, section_title
 
@@ -196,7 +198,7 @@ def apply_source(session: Session, values: dict[str, Any], groups: dict[str, dic
 
 def restore_source(source: Any, bundled: Any, session: Session, cfg: Any) -> dict:
     """The inverse of :func:`apply_source`: which source widgets reproduce ``cfg.data``."""
-    from core.data import resolve_data_path
+    from core.data.sources import resolve_data_path
 
     session.validation_path = cfg.data.validation_path
     session.loaded_source = source_key(cfg)  # keep the config's column roles and template
@@ -275,7 +277,7 @@ def refresh(form: Form, parts: DataParts, session: Session, values: dict[str, An
                                      has_validation(cfg)),
     }
     if is_cls:
-        from core.plots import label_figure
+        from core.results.plots import label_figure
 
         out[parts.label_plot] = readable_labels(label_figure(pv.label_counts)) \
             if pv.label_counts else None
@@ -336,7 +338,7 @@ def upload_data(form: Form, parts: DataParts, session: Session, file: Any, **val
 @handler("use the validation file", light=True)
 def upload_validation(form: Form, parts: DataParts, session: Session, file: Any = None, **values: Any) -> dict:
     """Use a separate validation file instead of splitting (no file: back to splitting)."""
-    from core.data import read_table
+    from core.data.sources import read_table
 
     if not file:
         session.validation_path = ""
@@ -356,8 +358,8 @@ def upload_validation(form: Form, parts: DataParts, session: Session, file: Any 
 @handler("render the template", light=True)
 def preview_template(form: Form, parts: DataParts, session: Session, **values: Any) -> dict:
     """Row 1 as training text under the current format/template (updates as you type)."""
-    from core.data import effective_format
-    from core.preview import render_first
+    from core.data.formats import effective_format
+    from core.data.table import render_first
 
     cfg = form.to_config(session, values)
     df = session.cache.table(cfg)

@@ -15,7 +15,7 @@ from typing import Any
 import gradio as gr
 
 from core.config import ConfigError
-from core.export import EXPORT_FORMATS, ExportError
+from core.results.export import EXPORT_FORMATS, ExportError
 
 from .common import AppSettings, Session, explain, note, section_title
 from .results_common import (default_run, finished_runs, find_run, folder_bytes, result_handler, run_choices,
@@ -157,7 +157,7 @@ def export_runs(settings: AppSettings, parts: ExportParts, session: Session, cur
 def export_run(settings: AppSettings, parts: ExportParts, session: Session, run: Any, formats: Any,
                folder: Any = "") -> dict:
     """Write the chosen formats and the model card into a folder inside the run's folder."""
-    from core.export import export_run as write_export
+    from core.results.export import export_run as write_export
 
     row = find_run(settings, session, run, finished=True)
     run_dir = Path(row["path"])
@@ -176,7 +176,7 @@ def export_run(settings: AppSettings, parts: ExportParts, session: Session, run:
 @result_handler("make the zip")
 def export_zip(settings: AppSettings, session: Session, run: Any, folder: Any = "") -> str:
     """A zip of the exported folder, ready to download."""
-    from core.export import zip_export
+    from core.results.export import zip_export
 
     row = find_run(settings, session, run, finished=True)
     target = export_folder(Path(row["path"]), folder)
@@ -196,7 +196,7 @@ def zip_ready(path: Any) -> Any:
 def export_push(settings: AppSettings, parts: ExportParts, session: Session, run: Any, folder: Any = "",
                 repo_id: str = "", token: str = "", private: bool = True) -> dict:
     """Upload the exported folder to a Hub repository; the token is used for this call only."""
-    from core.export import push_to_hub
+    from core.results.export import push_to_hub
 
     if settings.workshop:
         raise ConfigError("pushing to the Hub is switched off in workshop mode")

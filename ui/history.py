@@ -134,7 +134,7 @@ def memory_cell(summary: dict[str, Any]) -> str:
 def metrics_frame(rows: list[dict[str, Any]]) -> Any:
     import pandas as pd
 
-    from core.runs import load_run_config
+    from core.results.runs import load_run_config
 
     present = [k for k in METRICS if any(_num((r.get("final") or {}).get(k)) is not None for r in rows)]
     out = []
@@ -175,8 +175,8 @@ def listing(settings: AppSettings, parts: HistoryParts, session: Session, ticked
 @result_handler("draw the runs")
 def history_overlay(settings: AppSettings, parts: HistoryParts, session: Session, names: Any) -> dict:
     """The chosen runs' loss curves on one chart, and their settings and scores in one table."""
-    from core.plots import loss_figure
-    from core.runs import read_events
+    from core.results.plots import loss_figure
+    from core.results.runs import read_events
 
     names = [names] if isinstance(names, str) else list(names or [])
     if not names:
@@ -212,8 +212,8 @@ def history_load_settings(form: Form, parts: HistoryParts, settings: AppSettings
                           run: Any) -> dict:
     """Put a past run's settings back into every tab (its run name is cleared: a new run
     needs a new folder)."""
-    from core.preview import source_key
-    from core.runs import load_run_config
+    from core.data.table import source_key
+    from core.results.runs import load_run_config
 
     row = find_run(settings, session, run)
     cfg = load_run_config(Path(row["path"]))
@@ -233,8 +233,8 @@ def history_load_settings(form: Form, parts: HistoryParts, settings: AppSettings
 @result_handler("resume the run")
 def history_resume(parts: HistoryParts, settings: AppSettings, session: Session, run: Any) -> dict:
     """Continue a stopped or interrupted run from its last checkpoint (its own settings)."""
-    from core.jobs import default_queue
-    from core.runs import last_checkpoint, load_run_config
+    from core.train.queue import default_queue
+    from core.results.runs import last_checkpoint, load_run_config
 
     row = find_run(settings, session, run)
     if not row.get("resumable"):

@@ -50,7 +50,7 @@ class LiveCharts:
         return self._pool.submit(self._draw, name, list(events), metric).result()
 
     def _draw(self, name: str, events: list[dict[str, Any]], metric: str | None) -> tuple[int, str]:
-        from core.plots import loss_figure
+        from core.results.plots import loss_figure
 
         with self._lock:
             current = self._drawn.get(name)

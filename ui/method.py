@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from core.models import ModelError
+from core.model.load import ModelError
 
 from .common import Form, Session, explain, handler, section_title
 
@@ -140,8 +140,9 @@ def precision_choices(support: dict[str, str], resolved_auto: str) -> list[tuple
 def method_summary(form: Form, parts: MethodParts, session: Session, **values: Any) -> dict:
     """The live 'trainable: N of M (x %)' line for the chosen method, plus what this
     machine can do (precision, QLoRA)."""
-    from core.models import (bitsandbytes_status, hardware, precision_support, preview_trainable,
-                             resolve_precision, trainable_line, transformer_layers)
+    from core.model.hardware import bitsandbytes_status, hardware, precision_support, resolve_precision
+    from core.model.load import trainable_line
+    from core.model.methods import preview_trainable, transformer_layers
 
     from .model import loaded_model
 
@@ -204,8 +205,8 @@ def method_summary(form: Form, parts: MethodParts, session: Session, **values: A
 
 
 def memory_note(session: Session, cfg: Any, model: Any, trainable: int, total: int) -> str:
-    """Estimated peak memory against this machine's (core.estimate)."""
-    from core.estimate import estimate_for
+    """Estimated peak memory against this machine's (core.train.estimate)."""
+    from core.train.estimate import estimate_for
 
     try:
         lengths = session.cache.lengths(cfg)
@@ -220,13 +221,13 @@ def memory_note(session: Session, cfg: Any, model: Any, trainable: int, total: i
 def time_steps(form: Form, parts: MethodParts, settings: Any, session: Session, **values: Any) -> dict:
     """Run a few real optimizer steps with the current settings and scale them to an epoch
     and to the whole run. Borrows the trainer: refused while a run trains or waits."""
-    from core.estimate import time_per_epoch, timing_lines
-    from core.jobs import default_queue
+    from core.train.timing import time_per_epoch, timing_lines
+    from core.train.queue import default_queue
 
     from .train import checked_config
 
     cfg = checked_config(form, settings, session, values)
-    from core.preview import timing_key
+    from core.train.plan import timing_key
 
     with default_queue().exclusive(session.owner()):
         t = time_per_epoch(cfg)

@@ -11,9 +11,11 @@ from typing import Any
 import gradio as gr
 
 from core.config import field_info
-from core.data import detect_roles
-from core.models import STARTERS
-from core.preview import check_model_source, default_model, label_names, model_choices, model_facts
+from core.data.roles import detect_roles
+from core.model.registry import STARTERS
+from core.data.roles import label_names
+from core.model.load import check_model_source, model_facts
+from core.model.registry import default_model, model_choices
 
 from .common import Form, Session, explain, handler, note, section_title
 

@@ -1,5 +1,5 @@
 """The Train tab's "Train on several GPUs" section: accelerate_config.yaml and the launch
-command for N GPUs with DDP, DeepSpeed ZeRO-2/3 or FSDP (core.distributed writes both).
+command for N GPUs with DDP, DeepSpeed ZeRO-2/3 or FSDP (core.train.distributed writes both).
 The command runs the same RunConfig (``run.yaml``, from the Code tab) under
 ``accelerate launch -m core train``; rank 0 alone writes the run folder."""
 
@@ -12,7 +12,7 @@ from typing import Any
 import gradio as gr
 
 from core.config import ConfigError
-from core.distributed import STRATEGIES
+from core.train.distributed import STRATEGIES
 
 from .code import CONFIG_NAME
 from .common import Session
@@ -70,7 +70,7 @@ def layout() -> MultiGpuParts:
 def code_accelerate(parts: MultiGpuParts, session: Session, num_gpus: Any = 2, strategy: str = "ddp",
                     mixed_precision: str = "bf16") -> dict:
     """accelerate_config.yaml and the launch command for N GPUs with the chosen strategy."""
-    from core.distributed import launch_files
+    from core.train.distributed import launch_files
 
     try:
         n = int(float(num_gpus))

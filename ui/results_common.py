@@ -2,12 +2,12 @@
 this browser may see, labels for choosing one, a handler wrapper that also knows the
 engine's compare/export errors and generator handlers, and handing files to the browser.
 
-* :func:`visible_runs` is :func:`core.runs.list_runs` with the queue's live runs; in shared
+* :func:`visible_runs` is :func:`core.results.runs.list_runs` with the queue's live runs; in shared
   mode only the runs whose summary ``owner`` is this browser's client id.
 * :func:`find_run` turns a run *name* sent by the page (or an API client) into its row.
   Only names from that list are accepted, so no path is ever built from user input.
 * :func:`result_handler` is :func:`ui.common.handler` plus two things it does not do (yet):
-  :class:`core.compare.CompareError` and :class:`core.export.ExportError` become their own
+  :class:`core.results.compare.CompareError` and :class:`core.results.export.ExportError` become their own
   one-line message, and generator (streaming) handlers are guarded at every step.
 * :func:`servable` makes sure Gradio may send a file: it serves only from the working folder
   and the temp folder, so a workspace elsewhere (FTS_WORKSPACE) is copied to a temp folder.
@@ -24,10 +24,10 @@ from typing import Any, Callable
 
 import gradio as gr
 
-from core.compare import CompareError
+from core.results.compare import CompareError
 from core.config import ConfigError
-from core.export import ExportError
-from core.jobs import default_queue
+from core.results.export import ExportError
+from core.train.queue import default_queue
 
 from .common import AppSettings, Session, handler, user_message
 
@@ -72,7 +72,7 @@ def result_handler(action: str, light: bool = False) -> Callable[[Callable], Cal
 # --------------------------------------------------------------------------- runs
 def visible_runs(settings: AppSettings, session: Session) -> list[dict[str, Any]]:
     """Run rows (newest first) this browser may see: all of them locally, its own when shared."""
-    from core.runs import list_runs
+    from core.results.runs import list_runs
 
     rows = list_runs(live_names=default_queue().live_names())
     if settings.mode == "shared":

@@ -14,7 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from core.jobs import default_queue
+from core.train.queue import default_queue
 
 from .common import Form, Session, handler
 

@@ -98,7 +98,7 @@ def footer(settings: AppSettings) -> None:
 
 def launch_options(settings: AppSettings) -> dict[str, Any]:
     """Theme and css go to launch() in Gradio 6 (not to Blocks)."""
-    from core.data import max_upload_bytes
+    from core.data.sources import max_upload_bytes
 
     # System fonts only: the app must work without internet (no web-font downloads).
     theme = gr.themes.Soft(primary_hue="indigo", secondary_hue="slate", neutral_hue="slate",

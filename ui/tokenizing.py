@@ -13,8 +13,8 @@ from typing import Any
 import gradio as gr
 
 from core.config import field_info
-from core.preview import example_text
-from core.tokenizing import STRATEGY_LABELS
+from core.data.table import example_text
+from core.data.tokenize import STRATEGY_LABELS
 
 from .common import Form, Session, explain, handler, section_title
 
@@ -158,7 +158,7 @@ def comparison_frame(rows: list[dict[str, Any]], used: str) -> Any:
 
 # --------------------------------------------------------------------------- handlers
 def _example(session: Session, cfg: Any, index: Any) -> tuple[dict, str]:
-    from core.tokenizing import token_preview
+    from core.data.tokenize import token_preview
 
     prepared = session.cache.prepared(cfg)
     tok = session.cache.tokenizer(cfg)
@@ -176,8 +176,8 @@ def _example(session: Session, cfg: Any, index: Any) -> tuple[dict, str]:
 def tokenize_preview(form: Form, parts: TokenizeParts, session: Session, example: Any = 0,
                      **values: Any) -> dict:
     """Tokens of one training example plus the length histogram against max_length."""
-    from core.plots import histogram_figure
-    from core.tokenizing import length_stats
+    from core.results.plots import histogram_figure
+    from core.data.tokenize import length_stats
 
     cfg = form.to_config(session, values)
     ex, meta = _example(session, cfg, example)
@@ -203,8 +203,8 @@ def show_example(form: Form, parts: TokenizeParts, session: Session, example: An
 def padding_stats(form: Form, parts: TokenizeParts, session: Session, grid_strategy: str = "group_by_length",
                   **values: Any) -> dict:
     """Tokens computed per epoch under each padding strategy, and one batch as a grid."""
-    from core.plots import grid_figure, padding_figure
-    from core.tokenizing import batch_grid, effective_padding, padding_comparison
+    from core.results.plots import grid_figure, padding_figure
+    from core.data.tokenize import batch_grid, effective_padding, padding_comparison
 
     cfg = form.to_config(session, values)
     lengths = session.cache.lengths(cfg)

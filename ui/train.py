@@ -1,7 +1,7 @@
 """Train tab: hyperparameters, Start / Stop / Resume, and a live view of the run (loss
 chart, progress bar with ETA and tokens/s, status line, log).
 
-The run belongs to the process-wide job queue (core.jobs.default_queue), tagged with this
+The run belongs to the process-wide job queue (core.train.queue.default_queue), tagged with this
 browser's client id: it keeps going when the page closes, and a reload reattaches to it and
 redraws the whole curve. A gr.Timer polls while a run is live.
 """
@@ -17,8 +17,8 @@ from typing import Any
 import gradio as gr
 
 from core.config import ConfigError
-from core.jobs import default_queue
-from core.preview import curve_rows, event_line, memory_line, metric_summary, progress_view, status_payload
+from core.train.queue import default_queue
+from core.train.progress import curve_rows, event_line, memory_line, metric_summary, progress_view, status_payload
 
 from . import multi_gpu as multi_gpu_section
 from .common import AppSettings, Form, Session, explain, handler, section_title
@@ -109,7 +109,7 @@ def layout(ctx: Any) -> TrainParts:
                                  elem_classes=["fts-status"], label="Status", show_label=False)
             progress = gr.HTML(progress_html(None), elem_id="train-progress", padding=False, label="Progress",
                                show_label=False)
-            # A matplotlib figure (core.plots.loss_figure): eval points get markers from the first
+            # A matplotlib figure (core.results.plots.loss_figure): eval points get markers from the first
             # one (a line chart draws nothing for a one-point series) and accuracy gets its own axis.
             # Redrawn only when new events arrive (~0.1 s each), not on every timer tick.
             with gr.Column(visible=False) as run_box:  # shown once this browser has a run
@@ -189,7 +189,7 @@ def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: b
     """Every live output for ``job``; the chart and log only when new events arrived. While
     the run is live the chart is drawn in the background (ui/live_chart.py): a poll shows the
     newest finished drawing and never waits for one."""
-    from core.runs import last_checkpoint
+    from core.results.runs import last_checkpoint
 
     from .live_chart import live_charts
 
@@ -241,8 +241,8 @@ def _metrics(snap: dict[str, Any], task: str, num_labels: int | None = None) -> 
 
 
 def coach_markdown(snap: dict[str, Any], num_labels: int | None) -> str:
-    """The coach's hints for the curve so far (core.coach), with the fix for each."""
-    from core.coach import hints
+    """The coach's hints for the curve so far (core.train.coach), with the fix for each."""
+    from core.train.coach import hints
 
     found = hints(snap.get("events") or [], num_labels=num_labels, finished=snap.get("status") == "finished")
     if not found:
@@ -259,8 +259,8 @@ def _job(session: Session) -> Any:
 def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any) -> dict:
     """What Start would do with the current settings, arithmetic included."""
     from core.config import ConfigError
-    from core.data import DataError
-    from core.preview import run_plan, timing_key
+    from core.data.sources import DataError
+    from core.train.plan import run_plan, timing_key
 
     try:
         cfg = form.to_config(session, values)
@@ -274,8 +274,9 @@ def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any
 def precheck(cfg: Any, settings: AppSettings | None = None, n_train: int | None = None) -> None:
     """Refuse, before queueing, what would only fail once the run starts, and what the
     mode's limits (shared / workshop) do not allow."""
-    from core.limits import check_limits
-    from core.models import ModelError, bitsandbytes_status, resolve_precision
+    from core.train.limits import check_limits
+    from core.model.hardware import bitsandbytes_status, resolve_precision
+    from core.model.load import ModelError
 
     resolve_precision(cfg.train.precision)
     if settings is not None:
@@ -339,7 +340,7 @@ def stop_training(parts: TrainParts, settings: AppSettings, session: Session) ->
 @handler("resume training")
 def resume_training(parts: TrainParts, settings: AppSettings, session: Session) -> dict:
     """Continue this browser's stopped run from its last checkpoint (same settings)."""
-    from core.runs import last_checkpoint
+    from core.results.runs import last_checkpoint
 
     queue = default_queue()
     job = _job(session)

@@ -3,13 +3,13 @@
 Setup (untimed): a short LoRA run (MiniLM starter on the sentiment set, max_steps 10) with
 the app's job; its adapter is also merged into a standalone fine-tuned model folder.
 Compared, each from nothing to predictions for the same 8 validation sentences:
-  A  core.compare.Comparison(run_dir) + .classify(texts): one copy of the base weights, the
+  A  core.Comparison(run_dir) + .classify(texts): one copy of the base weights, the
      LoRA adapter switched off (base) and on (fine-tuned);
   B  two separate from_pretrained models: the base (same seed, so the same head) and the
      merged fine-tuned model, each predicting the same texts.
 Figures: wall time of load+predict (after one untimed warm-up of each arm; then A,B,B,A,...
 interleaved, median per arm) and weight memory (bytes of the parameters and buffers held,
-core.compare.model_bytes). value = max(time ratio, memory ratio) A/B: both must be <= 0.55.
+core.model_bytes). value = max(time ratio, memory ratio) A/B: both must be <= 0.55.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ def merge_adapter(run_dir: Path, target: Path) -> None:
     from peft import PeftModel
     from transformers import set_seed
 
-    from core.models import load_model
-    from core.runs import load_run_config, read_summary
+    from core.model.load import load_model
+    from core.results.runs import load_run_config, read_summary
 
     cfg = load_run_config(run_dir)
     labels = read_summary(run_dir).get("labels")
@@ -50,11 +50,11 @@ def merge_adapter(run_dir: Path, target: Path) -> None:
 
 
 def arm_toggle(run_dir: Path, texts: list[str]) -> tuple[float, int, Any]:
-    from core import compare
+    from core.results.compare import Comparison, _BASE_CACHE
 
-    compare._BASE_CACHE.clear()  # nothing carried over between repeats
+    _BASE_CACHE.clear()  # nothing carried over between repeats
     t0 = time.perf_counter()
-    cmp = compare.Comparison(run_dir)
+    cmp = Comparison(run_dir)
     out = cmp.classify(texts)
     dt = time.perf_counter() - t0
     mem = cmp.memory_bytes
@@ -69,7 +69,7 @@ def arm_two_models(base_source: str, merged: Path, labels: list[str], seed: int,
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, set_seed
 
-    from core.compare import model_bytes
+    from core.results.compare import model_bytes
 
     t0 = time.perf_counter()
     tok = AutoTokenizer.from_pretrained(merged)
@@ -90,8 +90,8 @@ def arm_two_models(base_source: str, merged: Path, labels: list[str], seed: int,
 
 
 def run(ctx: Context) -> Result:
-    from core.data import prepare
-    from core.models import resolve_source
+    from core.data.prepare import prepare
+    from core.model.load import resolve_source
 
     steps = ctx.pick(5, 10)
     reps = ctx.pick(2, 3)

@@ -1,11 +1,11 @@
 """engine_overhead: what the app's training job costs on top of a bare Trainer.
 
 Compared, in one process, on the same model, data, config and seed:
-  A  core.training.Job in its background thread with its recorder callback, events and
+  A  core.train.job.Job in its background thread with its recorder callback, events and
      metrics.jsonl, plus a poller thread calling job.snapshot() once a second (the UI's timer);
   B  a bare transformers.Trainer (in a worker thread as well, like the job) built from the
      same tokenized datasets, collator, model and TrainingArguments
-     (core.training.training_arguments), nothing attached.
+     (core.train.job.training_arguments), nothing attached.
 Setup: MiniLM starter + LoRA on the bundled sentiment set, RunConfig defaults otherwise
 (batch 16, padding auto = length-grouped, logging every 5 steps), fixed max_steps,
 evaluation and checkpoints off.

@@ -49,7 +49,7 @@ def build_model(folder: Path, shape: dict[str, Any]) -> int:
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
     from core.config import STARTER_MINILM
-    from core.models import resolve_source
+    from core.model.load import resolve_source
 
     tok = AutoTokenizer.from_pretrained(resolve_source(STARTER_MINILM))
     tok.bos_token, tok.eos_token = tok.cls_token, tok.sep_token

@@ -33,7 +33,7 @@ def build_model(folder: Any) -> dict[str, Any]:
     from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
     from core.config import STARTER_MINILM
-    from core.models import resolve_source
+    from core.model.load import resolve_source
 
     if not (folder / "model.safetensors").is_file():
         tok = AutoTokenizer.from_pretrained(resolve_source(STARTER_MINILM))
@@ -100,34 +100,34 @@ def run(ctx: Context) -> Result:
 
 
 def _estimator(ctx: Context, folder: Any, steps: int, runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """core.estimate's peak estimate per variant vs the measured peak (goal: within +-25 %).
+    """core.train.estimate's peak estimate per variant vs the measured peak (goal: within +-25 %).
     Computed here, in the bench process, exactly as the UI would: the un-adapted model,
-    core.models.preview_trainable for the method, core.tokenizing.lengths_of for the data."""
+    core.model.methods.preview_trainable for the method, core.data.tokenize.lengths_of for the data."""
     try:
-        from core import estimate as est
+        from core.data.prepare import prepare
+        from core.data.tokenize import lengths_of
+        from core.model.load import load_model, load_tokenizer
+        from core.model.methods import preview_trainable
+        from core.train.estimate import estimate_for
     except ImportError:
-        return {"available": False, "note": "core/estimate.py is missing: no estimate to compare"}
-    if not hasattr(est, "estimate_for"):
-        return {"available": False, "note": "core/estimate.py has no estimate_for(cfg, model, trainable, total, lengths)"}
-    from core import data as data_mod
-    from core import models, tokenizing
+        return {"available": False, "note": "core/train/estimate.py is missing: no estimate to compare"}
 
     from ..memory_worker import config_for
 
     out: dict[str, Any] = {"available": True, "goal": "estimate / measured peak within 0.75..1.25",
-                           "function": "core.estimate.estimate_for"}
+                           "function": "core.train.estimate.estimate_for"}
     base_cfg = config_for("lora", str(folder), steps)
     with silenced():
-        tok = models.load_tokenizer(base_cfg)
-        prepared = data_mod.prepare(base_cfg, tok)
-        lengths = tokenizing.lengths_of(prepared.train, tok, base_cfg)
-        model, info = models.load_model(base_cfg.replace(adapter={"method": "full"}), None, tok, apply=False)
+        tok = load_tokenizer(base_cfg)
+        prepared = prepare(base_cfg, tok)
+        lengths = lengths_of(prepared.train, tok, base_cfg)
+        model, info = load_model(base_cfg.replace(adapter={"method": "full"}), None, tok, apply=False)
     ok = []
     for v, r in runs.items():
         cfg = config_for(v, str(folder), steps)
         try:
-            trainable, total = models.preview_trainable(cfg, info, model)
-            e = est.estimate_for(cfg, model, trainable, total, lengths)
+            trainable, total = preview_trainable(cfg, info, model)
+            e = estimate_for(cfg, model, trainable, total, lengths)
         except Exception as exc:  # noqa: BLE001 - report, don't fail the measure
             out[v] = {"error": f"{type(exc).__name__}: {exc}"}
             continue

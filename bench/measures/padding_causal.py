@@ -9,7 +9,7 @@ batch 16, data.max_length=128 (the RunConfig default) for every arm, same seed:
   C  (reported, full pass only) data.padding=dynamic.
 Each arm trains one whole epoch (identical real tokens), the three interleaved step by
 step (see bench/padding.py). Figure: real (non-pad) tokens / the arm's step seconds;
-value = A / B. Pad fractions from core.tokenizing.padding_comparison.
+value = A / B. Pad fractions from core.data.tokenize.padding_comparison.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ and data (the bundled sentiment set, data.max_length=256 for every arm so the lo
 Each arm trains one whole epoch (same real tokens in every arm), the three interleaved
 step by step (see bench/padding.py). Figure: real (non-pad) tokens / the arm's step
 seconds. value = A / B.
-Pad fractions per strategy come from core.tokenizing.padding_comparison.
+Pad fractions per strategy come from core.data.tokenize.padding_comparison.
 """
 
 from __future__ import annotations

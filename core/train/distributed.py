@@ -2,7 +2,7 @@
 
 The same RunConfig runs under ``accelerate launch -m core train CONFIG.yaml``; every rank
 runs the job, the Trainer shards the batches (DDP), and rank 0 alone writes the run folder
-(see ``core.training.is_main_process``). :func:`launch_files` writes the accelerate config
+(see ``core.train.job.is_main_process``). :func:`launch_files` writes the accelerate config
 and the command for N GPUs, with DeepSpeed ZeRO or FSDP for models too large for one GPU.
 """
 

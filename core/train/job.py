@@ -28,8 +28,10 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-from .config import ConfigError, RunConfig
-from .runs import last_checkpoint, new_run_dir, read_events, read_summary, write_json
+from ..config import ConfigError, RunConfig
+from .arguments import training_arguments
+from ..results.runs import last_checkpoint, new_run_dir, read_events, read_summary, write_json
+
 
 TROUBLESHOOTING = {
     "oom": ("Out of memory. Try, in this order: a smaller per_device_train_batch_size with "
@@ -66,57 +68,6 @@ def set_threads(cfg: RunConfig) -> None:
         n = max(1, n // world_size())  # DDP on one machine: share the cores between ranks
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
-
-
-def training_arguments(cfg: RunConfig, output_dir: str, precision: str, use_cpu: bool) -> Any:
-    """TrainingArguments from a RunConfig (also what the exported script writes out)."""
-    from transformers import TrainingArguments
-
-    from .tokenizing import effective_padding
-
-    t = cfg.train
-    is_cls = cfg.model.task == "sequence-classification"
-    metric = t.metric_for_best_model
-    if not metric.startswith("eval_"):
-        metric = "eval_" + metric
-    return TrainingArguments(
-        output_dir=output_dir,
-        learning_rate=t.learning_rate,
-        num_train_epochs=t.num_train_epochs,
-        max_steps=t.max_steps,
-        per_device_train_batch_size=t.per_device_train_batch_size,
-        per_device_eval_batch_size=t.per_device_eval_batch_size,
-        gradient_accumulation_steps=t.gradient_accumulation_steps,
-        gradient_checkpointing=t.gradient_checkpointing,
-        warmup_steps=t.warmup_ratio,  # a float below 1 is a fraction of the total steps
-        weight_decay=t.weight_decay,
-        lr_scheduler_type=t.lr_scheduler_type,
-        max_grad_norm=t.max_grad_norm,
-        eval_strategy=t.eval_strategy,
-        eval_steps=t.eval_steps,
-        save_strategy=t.save_strategy,
-        save_steps=t.save_steps,
-        save_total_limit=t.save_total_limit or None,
-        load_best_model_at_end=t.load_best_model_at_end,
-        metric_for_best_model=metric,
-        greater_is_better=not metric.endswith("loss"),
-        logging_steps=t.logging_steps,
-        logging_first_step=True,
-        logging_nan_inf_filter=False,  # a NaN loss must reach the recorder, not be averaged away
-        seed=t.seed,
-        bf16=precision == "bf16",
-        fp16=precision == "fp16",
-        use_cpu=use_cpu,
-        train_sampling_strategy="group_by_length" if effective_padding(cfg) == "group_by_length" else "random",
-        include_num_input_tokens_seen="non_padding",
-        report_to="none",
-        disable_tqdm=True,
-        dataloader_num_workers=0,
-        label_names=["labels"],
-        save_only_model=False,
-        remove_unused_columns=True,
-        **({} if is_cls else {"prediction_loss_only": True}),
-    )
 
 
 class _Recorder:
@@ -196,7 +147,7 @@ class Job:
     # ---- public API --------------------------------------------------------------
     @classmethod
     def resume(cls, run_dir: Path, owner: str = "local") -> "Job":
-        from .runs import load_run_config
+        from ..results.runs import load_run_config
 
         run_dir = Path(run_dir)
         if last_checkpoint(run_dir) is None:
@@ -243,7 +194,7 @@ class Job:
         if self._stop.is_set():
             self._finish("stopped", "stopped before it started")
             return self
-        from .heavy import ensure_loaded
+        from ..heavy import ensure_loaded
 
         ensure_loaded()  # the job runs in a worker thread beside the app's handlers
         reset_peak_memory()
@@ -280,30 +231,32 @@ class Job:
     def _setup(self) -> Any:
         from transformers import Trainer, set_seed
 
-        from . import data as data_mod
-        from . import models, tokenizing
-        from .evaluation import make_compute_metrics
+        from ..data.prepare import prepare
+        from ..data.tokenize import effective_padding, encode_dataset, make_collator
+        from ..model.hardware import hardware, resolve_precision
+        from ..model.load import load_model, load_tokenizer
+        from ..results.evaluation import make_compute_metrics
 
         cfg = self.cfg
         set_threads(cfg)
-        hw = models.hardware()
-        precision = models.resolve_precision(cfg.train.precision, hw)
+        hw = hardware()
+        precision = resolve_precision(cfg.train.precision, hw)
         set_seed(cfg.train.seed)
-        tok = models.load_tokenizer(cfg)
-        prepared = data_mod.prepare(cfg, tok)
+        tok = load_tokenizer(cfg)
+        prepared = prepare(cfg, tok)
         self.data_report = prepared.report.lines()
         self.label_names = prepared.label_names
-        train_tok = tokenizing.encode_dataset(prepared.train, tok, cfg)
-        val_tok = tokenizing.encode_dataset(prepared.validation, tok, cfg)
+        train_tok = encode_dataset(prepared.train, tok, cfg)
+        val_tok = encode_dataset(prepared.validation, tok, cfg)
         set_seed(cfg.train.seed)  # the same head initialisation whatever happened above
-        model, info = models.load_model(cfg, prepared.label_names, tok)
+        model, info = load_model(cfg, prepared.label_names, tok)
         self.info = info
-        if tokenizing.effective_padding(cfg) == "packing":
+        if effective_padding(cfg) == "packing":
             model.config.use_cache = False  # packed rows: attention must not cross sequences
         args = training_arguments(cfg, str(self.run_dir / "checkpoints"), precision, use_cpu=not hw["cuda"])
         is_cls = cfg.model.task == "sequence-classification"
         trainer = Trainer(model=model, args=args, train_dataset=train_tok, eval_dataset=val_tok,
-                          processing_class=tok, data_collator=tokenizing.make_collator(tok, cfg),
+                          processing_class=tok, data_collator=make_collator(tok, cfg),
                           compute_metrics=make_compute_metrics(len(prepared.label_names)) if is_cls else None,
                           callbacks=[_Recorder(self)])
         from transformers.trainer_callback import PrinterCallback
@@ -322,7 +275,7 @@ class Job:
         return trainer
 
     def _estimate(self, model: Any, info: Any, train_tok: Any) -> float | None:
-        """The pre-training memory estimate (core.estimate, what the Method tab shows), kept in
+        """The pre-training memory estimate (core.train.estimate, what the Method tab shows), kept in
         summary.json beside the measured peak_memory_mb so every run checks the estimator."""
         from .estimate import estimate_for
 
@@ -340,7 +293,7 @@ class Job:
         self._write_summary()
 
     def _evaluate(self, trainer: Any) -> dict[str, float]:
-        from .evaluation import perplexity
+        from ..results.evaluation import perplexity
 
         self._manual_eval = True
         try:
@@ -391,7 +344,7 @@ class Job:
 
     def _plot_curve(self) -> None:
         try:
-            from .plots import loss_figure
+            from ..results.plots import loss_figure
 
             loss_figure([(self.name, self.events)]).savefig(self.run_dir / "loss_curve.png", dpi=90)
         except Exception:  # a missing picture must not fail a finished run
@@ -462,7 +415,7 @@ class Job:
                 self.progress["tokens_per_second"] = ev["tokens_per_second"]
             self._last_log = (now, state.num_input_tokens_seen)
         elif ev["type"] == "eval" and self.cfg.model.task == "causal-lm" and "eval_loss" in ev:
-            from .evaluation import perplexity
+            from ..results.evaluation import perplexity
 
             ev["eval_perplexity"] = perplexity(ev["eval_loss"])
         steps_done = state.global_step - self._step0

@@ -14,7 +14,7 @@ from typing import Any
 
 def _matplotlib() -> Any:
     if "MPLCONFIGDIR" not in os.environ:
-        from .paths import cache_dir
+        from ..paths import cache_dir
 
         os.environ["MPLCONFIGDIR"] = str(cache_dir() / "matplotlib")
     import matplotlib

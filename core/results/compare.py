@@ -16,7 +16,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Iterator
 
-from .config import RunConfig
+from ..config import RunConfig
 from .runs import load_run_config, read_summary
 
 _BASE_CACHE: "OrderedDict[tuple, Any]" = OrderedDict()
@@ -30,7 +30,7 @@ class CompareError(ValueError):
 def _base_model(cfg: RunConfig, labels: list[str] | None, tok: Any) -> Any:
     from transformers import set_seed
 
-    from .models import load_model
+    from ..model.load import load_model
 
     key = (cfg.model.name_or_path, cfg.model.task, tuple(labels or ()), cfg.train.seed, cfg.model.dtype)
     with _BASE_LOCK:
@@ -80,7 +80,7 @@ class Comparison:
             from peft import PeftModel
             from transformers import set_seed
 
-            from .models import load_model
+            from ..model.load import load_model
 
             set_seed(self.cfg.train.seed)
             base, _ = load_model(self.cfg.replace(adapter={"method": "full"}), self.labels, self.tokenizer,
@@ -127,7 +127,7 @@ class Comparison:
 
     def validation_report(self, limit: int = 500, batch_size: int = 32) -> dict[str, Any]:
         """Both models over the validation split: disagreements and metrics before/after."""
-        from .data import prepare
+        from ..data.prepare import prepare
         from .evaluation import classification_metrics
 
         prepared = prepare(self.cfg)
@@ -151,7 +151,9 @@ class Comparison:
     # ---- generation --------------------------------------------------------------
     def prompts(self, n: int = 3) -> list[str]:
         """Prompts from the validation split: the template up to its last field."""
-        from .data import prepare, prompt_part, read_source, render_template
+        from ..data.formats import prompt_part, render_template
+        from ..data.prepare import prepare
+        from ..data.sources import read_source
 
         if self.template:
             part = prompt_part(self.template)

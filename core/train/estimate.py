@@ -34,13 +34,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .config import RunConfig
+from ..config import RunConfig
+from ..model.methods import HEAD_NAMES
+
 
 CPU_RUNTIME_BYTES = 600 * 2**20
+
+
 GPU_CONTEXT_BYTES = 500 * 2**20
 
 
 LOGIT_COPIES = 6
+
+
 # The activation formula counts what must be stored for the backward pass; the backward pass
 # itself holds a layer's activation gradients and the allocator keeps freed blocks. Measured
 # peaks (bench memory on the GPT-2-shaped model; MiniLM presets by hand) sat ~30 % above it.
@@ -90,7 +96,7 @@ def estimate_memory(cfg: RunConfig, total_params: int, trainable_params: int, hi
                     vocab: int = 0) -> MemoryEstimate:
     """Peak memory of a run. ``quantizable_params``: the body's linear weights QLoRA would
     quantize (default: every base parameter); ``vocab``: the LM head's width (causal LM)."""
-    from .models import hardware, resolve_precision
+    from ..model.hardware import hardware, resolve_precision
 
     hw = hw or hardware()
     adapters = cfg.adapter.method in ("lora", "qlora")
@@ -134,7 +140,7 @@ def estimate_memory(cfg: RunConfig, total_params: int, trainable_params: int, hi
 
 def padded_length(cfg: RunConfig, lengths: list[int]) -> int:
     """The sequence length the largest batch is padded to under the config's strategy."""
-    from .tokenizing import effective_padding
+    from ..data.tokenize import effective_padding
 
     if effective_padding(cfg) == "max_length" or not lengths:
         return cfg.data.max_length
@@ -171,22 +177,23 @@ def _linear_size(mod: Any) -> int | None:
 def estimate_config(cfg: RunConfig) -> MemoryEstimate:
     """The estimate for a config on its own: loads the tokenizer, the data and the
     un-adapted model (what ``python -m core estimate`` prints)."""
-    from . import data as data_mod
-    from . import models, tokenizing
+    from ..data.prepare import prepare
+    from ..data.tokenize import lengths_of
+    from ..model.load import load_model, load_tokenizer
+    from ..model.methods import preview_trainable
 
-    tok = models.load_tokenizer(cfg)
-    prepared = data_mod.prepare(cfg, tok)
-    lengths = tokenizing.lengths_of(prepared.train, tok, cfg)
-    model, info = models.load_model(cfg.replace(adapter={"method": "full"}), prepared.label_names, tok, apply=False)
-    trainable, total = models.preview_trainable(cfg, info, model)
+    tok = load_tokenizer(cfg)
+    prepared = prepare(cfg, tok)
+    lengths = lengths_of(prepared.train, tok, cfg)
+    model, info = load_model(cfg.replace(adapter={"method": "full"}), prepared.label_names, tok, apply=False)
+    trainable, total = preview_trainable(cfg, info, model)
     return estimate_for(cfg, model, trainable, total, lengths)
 
 
 def quantizable_params(model: Any) -> int:
     """Weights of the linear layers bitsandbytes would quantize: every nn.Linear / GPT-2
-    Conv1D outside the heads (core.models.bnb_config keeps those in full width) and outside
+    Conv1D outside the heads (core.bnb_config keeps those in full width) and outside
     LoRA's own adapter matrices."""
-    from .models import HEAD_NAMES
 
     n = 0
     for name, mod in model.named_modules():
@@ -195,60 +202,3 @@ def quantizable_params(model: Any) -> int:
             continue
         n += _linear_size(mod) or 0
     return n
-
-
-def time_per_epoch(cfg: RunConfig, steps: int = 6) -> dict[str, Any]:
-    """Time a few real optimizer steps (in a throw-away run folder) and scale to an epoch.
-
-    The first step is left out of the average (it pays for warm-up: allocations, kernel
-    selection, and with group_by_length the longest batch). Runs a Trainer in this process:
-    never call it while another job trains here (the UI borrows the trainer through
-    core.jobs.JobQueue.exclusive)."""
-    import math
-    import shutil
-    import tempfile
-    import time
-    from pathlib import Path
-
-    from .training import Job
-
-    tmp = Path(tempfile.mkdtemp(prefix="fts-timing-"))
-    t0 = time.perf_counter()
-    try:
-        probe = cfg.replace(train={"max_steps": max(2, steps), "eval_strategy": "no", "save_strategy": "no",
-                                   "logging_steps": 1, "run_name": "", "early_stopping_patience": 0})
-        job = Job(probe, run_dir=tmp / "probe", evaluate=False).run()  # timing only: nothing evaluated or saved
-        if job.status != "finished":
-            raise ValueError(job.message)
-        times = [e["time"] for e in job.events if e.get("type") == "train"]
-        per_step = (times[-1] - times[0]) / max(len(times) - 1, 1) if len(times) > 1 else times[-1]
-        n_train = job.summary.get("n_train", 0)
-        eff = cfg.train.per_device_train_batch_size * cfg.train.gradient_accumulation_steps
-        steps_per_epoch = math.ceil(n_train / eff) if n_train else 0
-        total_steps = cfg.train.max_steps if cfg.train.max_steps > 0 else \
-            math.ceil(steps_per_epoch * cfg.train.num_train_epochs)
-        return {"seconds_per_step": per_step, "steps_timed": max(len(times) - 1, 1),
-                "steps_per_epoch": steps_per_epoch, "seconds_per_epoch": per_step * steps_per_epoch,
-                "total_steps": total_steps, "total_seconds": per_step * total_steps,
-                "device": job.summary.get("device", ""), "probe_seconds": time.perf_counter() - t0}
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def duration(seconds: float) -> str:
-    """12 s, 3 min 20 s, 1 h 05 min."""
-    s = max(0, int(round(seconds)))
-    if s < 60:
-        return f"{s} s"
-    if s < 3600:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s // 3600} h {s % 3600 // 60:02d} min"
-
-
-def timing_lines(t: dict[str, Any], evaluations: str = "") -> list[str]:
-    """Plain-words summary of :func:`time_per_epoch`'s result."""
-    return [f"{t['seconds_per_step']:.2f} s per step (average of {t['steps_timed']} timed steps on "
-            f"{t['device'] or 'this machine'}) × {t['steps_per_epoch']} steps = about "
-            f"{duration(t['seconds_per_epoch'])} per epoch",
-            f"the whole run ({t['total_steps']} steps) ≈ {duration(t['total_seconds'])} of training"
-            + (f", plus {evaluations}" if evaluations else "")]

@@ -1,6 +1,6 @@
 """The training coach: plain-words hints from a run's events.
 
-:func:`hints` reads the event list a :class:`~core.training.Job` records (train logs with
+:func:`hints` reads the event list a :class:`~core.train.job.Job` records (train logs with
 ``loss``; evaluations with ``eval_loss``) and returns the problems it sees, each with the
 fix from the troubleshooting table. It is pure and cheap, so the UI can call it on every
 refresh. Rules (each tested on synthetic event streams):

@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from .config import RunConfig
+from ..config import RunConfig
 
 STRATEGY_LABELS = {
     "max_length": "pad to max_length (tutorial recipe)",

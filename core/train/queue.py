@@ -22,8 +22,8 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
-from .config import RunConfig
-from .training import Job
+from ..config import RunConfig
+from .job import Job
 
 
 class BusyError(RuntimeError):

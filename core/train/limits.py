@@ -13,7 +13,7 @@ import math
 import os
 from dataclasses import dataclass
 
-from .config import ConfigError, RunConfig
+from ..config import ConfigError, RunConfig
 
 
 @dataclass(frozen=True)

