@@ -31,7 +31,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    from ui import AppSettings, build_app, launch_options  # after parsing: --help stays instant
+    from ui import (  # after parsing: --help stays instant
+        AppSettings,
+        build_app,
+        launch_options,
+    )
 
     settings = AppSettings(mode=args.mode, workshop=args.workshop)
     demo = build_app(settings)

@@ -15,6 +15,9 @@ import os
 import sys
 from pathlib import Path
 
+from .results.runs import Status
+from .train.distributed import is_main_process, world_size
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m core", description="Fine-Tune Studio, headless.")
@@ -68,9 +71,9 @@ def _estimate(cfg, args: argparse.Namespace) -> int:
 
     from .config import ConfigError
     from .data.sources import DataError
+    from .model.load import ModelError
     from .train.estimate import estimate_config
     from .train.timing import time_per_epoch, timing_lines
-    from .model.load import ModelError
 
     try:
         est = estimate_config(cfg)
@@ -86,14 +89,6 @@ def _estimate(cfg, args: argparse.Namespace) -> int:
     return 0
 
 
-def _is_main_process() -> bool:
-    return int(os.environ.get("RANK", "0")) == 0
-
-
-def _world_size() -> int:
-    return int(os.environ.get("WORLD_SIZE", "1"))
-
-
 def _shared_run_dir(cfg) -> Path:
     """Under accelerate launch: rank 0 names the run folder and tells the other ranks."""
     import torch.distributed as dist
@@ -102,7 +97,7 @@ def _shared_run_dir(cfg) -> Path:
     from .results.runs import new_run_dir
 
     PartialState()  # joins the process group accelerate set up
-    name = [str(new_run_dir(cfg)) if _is_main_process() else None]
+    name = [str(new_run_dir(cfg)) if is_main_process() else None]
     dist.broadcast_object_list(name, src=0)
     return Path(name[0])
 
@@ -143,24 +138,28 @@ def _train(cfg, args) -> int:
     if note:
         print(note, file=sys.stderr)
 
+    from .train.preflight import preflight
+
     try:
         if args.resume:
             if not args.output:
                 return _fail("--resume needs --output RUN_FOLDER")
             job = Job.resume(Path(args.output))
+            preflight(job.cfg)
         else:
+            preflight(cfg)  # fails in one line, before a run folder exists
             out = Path(args.output).resolve() if args.output else None
-            if out is not None and _is_main_process():
+            if out is not None and is_main_process():
                 if out.exists() and any(out.iterdir()):
                     return _fail(f"output folder {out} is not empty (use --resume to continue a run there)")
                 out.mkdir(parents=True, exist_ok=True)
-            if out is None and _world_size() > 1:
+            if out is None and world_size() > 1:
                 out = _shared_run_dir(cfg)
             job = Job(cfg, run_dir=out)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
-    quiet = args.quiet or not _is_main_process()
-    if _is_main_process():
+    quiet = args.quiet or not is_main_process()
+    if is_main_process():
         print(f"run folder: {job.run_dir}", file=sys.stderr)
     job.start()
     try:
@@ -170,9 +169,9 @@ def _train(cfg, args) -> int:
         job.stop()
         job.wait()
     s = job.summary
-    if not _is_main_process():
-        return 0 if job.status == "finished" else 2
-    if job.status == "finished":
+    if not is_main_process():
+        return 0 if job.status == Status.FINISHED else 2
+    if job.status == Status.FINISHED:
         base, final = s.get("baseline", {}), s.get("final", {})
         key = "eval_accuracy" if cfg.model.task == "sequence-classification" else "eval_loss"
         print(f"finished: {key} {base.get(key, float('nan')):.4f} -> {final.get(key, float('nan')):.4f} "

@@ -81,7 +81,7 @@ class PreviewCache:
 
     def base_model(self, cfg: RunConfig, labels: list[str] | None) -> tuple[Any, Any]:
         """(model, ModelInfo) without the method applied: the Model and Method tabs' view."""
-        from .model.load import load_model
+        from .model.load import load_base_model
 
         m = cfg.model
         key = (m.name_or_path, m.task, m.dtype, m.revision, m.trust_remote_code, m.attn_implementation,
@@ -89,9 +89,8 @@ class PreviewCache:
 
         def build() -> tuple[Any, Any]:
             tok = self.tokenizer(cfg)
-            # The length check in load_model is about training; the preview loads any model.
-            probe = cfg.replace(data={"max_length": 8})
-            return load_model(probe, labels if m.task == "sequence-classification" else None, tok, apply=False)
+            return load_base_model(cfg, labels if m.task == "sequence-classification" else None, tok,
+                                   max_length_check=False)
 
         return self._get("model", key, build)
 

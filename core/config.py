@@ -22,14 +22,6 @@ from typing import Any, Literal
 
 import yaml
 
-TASKS = ("sequence-classification", "causal-lm")
-METHODS = ("full", "lora", "qlora", "freeze")
-PRECISIONS = ("auto", "fp32", "fp16", "bf16")
-PADDINGS = ("auto", "max_length", "dynamic", "group_by_length", "packing")
-PROMPT_FORMATS = ("auto", "text", "template", "instruction", "chat")
-SCHEDULERS = ("linear", "cosine", "constant", "constant_with_warmup", "cosine_with_restarts", "polynomial")
-STRATEGIES = ("no", "steps", "epoch")
-
 STARTER_MINILM = "starter:all-MiniLM-L6-v2"
 STARTER_TINY_GPT2 = "starter:tiny-gpt2"
 
@@ -283,6 +275,20 @@ SECTIONS: dict[str, type] = {
 }
 
 
+def choices(section: type, name: str) -> tuple:
+    """The allowed values of a field, read from its ``Literal[...]`` annotation."""
+    found = field_choices(typing.get_type_hints(section)[name])
+    if found is None:
+        raise TypeError(f"{section.__name__}.{name} is not a Literal field")
+    return found
+
+
+# The registries of choices other modules check against (derived, never retyped).
+TASKS = choices(ModelConfig, "task")
+METHODS = choices(AdapterConfig, "method")
+PRECISIONS = choices(TrainConfig, "precision")
+
+
 @dataclass
 class RunConfig:
     data: DataConfig = field(default_factory=DataConfig)
@@ -293,8 +299,6 @@ class RunConfig:
     generate: GenerateConfig = field(default_factory=GenerateConfig)
 
     def __post_init__(self) -> None:
-        if self.model.task == "causal-lm" and self.data.padding == "group_by_length":
-            pass  # allowed: grouping works for any task
         if self.model.task == "sequence-classification" and self.data.padding == "packing":
             raise ConfigError("data.padding must not be packing for sequence-classification "
                               "(packing is for causal LM), got 'packing'")

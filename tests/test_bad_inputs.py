@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.config import ConfigError, RunConfig, STARTER_TINY_GPT2
+from core.config import STARTER_TINY_GPT2, ConfigError, RunConfig
 from core.train.job import Job
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,17 @@ import re
 import zipfile
 from pathlib import Path
 
-from browser_helpers import (assert_clean, needs_chromium, open_tab, pick_option, pick_radio, set_number,
-                             shot, text_of, wait_text)
+from browser_helpers import (
+    assert_clean,
+    needs_chromium,
+    open_tab,
+    pick_option,
+    pick_radio,
+    set_number,
+    shot,
+    text_of,
+    wait_text,
+)
 
 pytestmark = needs_chromium
 

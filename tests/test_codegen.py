@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from core.results.codegen import render_script
 from core.config import load_config
 from core.paths import PRESETS
+from core.results.codegen import render_script
 from core.results.runs import read_events
 from core.train.job import Job
 

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
+from core.config import STARTER_TINY_GPT2, RunConfig
 from core.results.compare import Comparison
-from core.config import RunConfig, STARTER_TINY_GPT2
 from core.results.export import ExportError, export_run, push_to_hub, zip_export
 from core.train.job import Job
 

@@ -5,7 +5,14 @@ import dataclasses
 import pytest
 import yaml
 
-from core.config import ConfigError, RunConfig, SECTIONS, describe_fields, field_info, load_config
+from core.config import (
+    SECTIONS,
+    ConfigError,
+    RunConfig,
+    describe_fields,
+    field_info,
+    load_config,
+)
 from core.paths import PRESETS
 
 

@@ -13,7 +13,13 @@ import pytest
 
 from core.config import RunConfig
 from core.paths import PathError, confine, safe_child, workspace
-from core.results.runs import checkpoints, last_checkpoint, list_runs, read_events, read_summary
+from core.results.runs import (
+    checkpoints,
+    last_checkpoint,
+    list_runs,
+    read_events,
+    read_summary,
+)
 from core.train.job import Job
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +49,7 @@ def test_resumed_run_matches_an_uninterrupted_one(tmp_path):
     assert resumed.status == "finished", resumed.message
     # the clock continues: the run's time is both segments' (not the second one's alone)
     assert resumed.summary["runtime_s"] >= first_segment + 0.9 * resumed.summary["train_runtime_s"]
-    assert resumed.snapshot()["progress"]["elapsed_s"] == pytest.approx(resumed.summary["runtime_s"], abs=0.5)
+    assert resumed.snapshot().elapsed_s == pytest.approx(resumed.summary["runtime_s"], abs=0.5)
     a = {e["step"]: e for e in read_events(straight.run_dir) if e["type"] == "train"}
     b = {e["step"]: e for e in read_events(resumed.run_dir) if e["type"] == "train"}
     assert sorted(b) == sorted(a)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from core.config import RunConfig
-from core.train.timing import duration, time_per_epoch, timing_lines
 from core.train.queue import BusyError, JobQueue
+from core.train.timing import duration, time_per_epoch, timing_lines
 
 SMALL = RunConfig().replace(data={"max_length": 48, "max_rows": 96},
                             train={"per_device_train_batch_size": 16, "num_train_epochs": 2, "save_strategy": "no"})

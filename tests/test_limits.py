@@ -3,8 +3,9 @@
 import pytest
 
 from core.config import ConfigError, RunConfig, load_config
-from core.train.limits import Limits, NO_LIMITS, WORKSHOP, check_limits, planned_steps
 from core.paths import PRESETS
+from core.train.limits import NO_LIMITS, WORKSHOP, Limits, check_limits
+from core.train.plan import total_steps
 
 
 def test_no_limits_in_local_mode():
@@ -13,8 +14,8 @@ def test_no_limits_in_local_mode():
 
 def test_planned_steps_arithmetic():
     # 240 rows / batch 16 = 15 steps per epoch x 3 epochs = 45
-    assert planned_steps(RunConfig(), 240) == 45
-    assert planned_steps(RunConfig().replace(train={"max_steps": 7}), 240) == 7
+    assert total_steps(RunConfig(), 240) == 45
+    assert total_steps(RunConfig().replace(train={"max_steps": 7}), 240) == 7
 
 
 def test_breaches_name_the_field():
@@ -33,7 +34,7 @@ def test_breaches_name_the_field():
 def test_workshop_preset_fits_the_workshop_limits():
     cfg = load_config(PRESETS / "workshop.yaml")
     check_limits(cfg, WORKSHOP, n_train=240, n_params=22_800_000)
-    assert planned_steps(cfg, 240) <= WORKSHOP.max_steps
+    assert total_steps(cfg, 240) <= WORKSHOP.max_steps
 
 
 def test_the_workshop_path_trains_well_under_three_minutes():

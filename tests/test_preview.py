@@ -4,18 +4,28 @@ draws (no gradio, no model loading: fast)."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import pytest
 
-from core.config import RunConfig, STARTER_MINILM, STARTER_TINY_GPT2
-from core.data.sources import DataError
-from core.paths import PathError
 from core.cache import PreviewCache
+from core.config import STARTER_MINILM, STARTER_TINY_GPT2, RunConfig
+from core.data.sources import DataError
 from core.data.table import PREVIEW_ROWS, table_preview
 from core.data.uploads import safe_filename, store_upload
 from core.model.load import check_model_source
 from core.model.registry import default_model, model_choices
-from core.train.progress import curve_rows, event_line, format_duration, metric_summary, progress_view, status_payload
+from core.paths import PathError
+from core.results.runs import Status
+from core.train.progress import (
+    Snapshot,
+    curve_rows,
+    event_line,
+    format_duration,
+    metric_summary,
+    progress_view,
+    status_payload,
+)
 
 
 # --------------------------------------------------------------------------- uploads
@@ -133,14 +143,13 @@ def test_event_lines_read_like_a_log():
 
 
 def test_progress_and_status_payload():
-    snap = {"name": "r1", "status": "running", "message": "", "n_events": 3, "events": EVENTS[:3],
-            "baseline": {"eval_accuracy": 0.4}, "final": {},
-            "progress": {"step": 10, "max_steps": 40, "started": 1.0, "elapsed_s": 65.2, "eta_s": 3725,
-                         "tokens_per_second": 1234.4}}
+    snap = Snapshot(name="r1", status=Status.RUNNING, message="", n_events=3, events=EVENTS[:3],
+                    baseline={"eval_accuracy": 0.4}, step=10, max_steps=40, started=1.0, elapsed_s=65.2,
+                    eta_s=3725, tokens_per_second=1234.4)
     v = progress_view(snap)
     assert (v["step"], v["max_steps"], v["fraction"]) == (10, 40, 0.25)
     assert (v["elapsed"], v["eta"], v["tokens_per_second"]) == ("1:05", "1:02:05", "1,234")
-    preparing = progress_view({**snap, "progress": {"step": 0, "max_steps": 0}})
+    preparing = progress_view(dataclasses.replace(snap, step=0, max_steps=0))
     assert preparing["phase"].startswith("preparing") and preparing["eta"] == "–"
     payload = status_payload(snap, 0, "sequence-classification")
     assert payload["status"] == "running" and payload["step"] == 10 and payload["max_steps"] == 40

@@ -4,7 +4,15 @@ correctness (grouped batches cover every example once; packed loss == padded los
 import pytest
 
 from core.config import RunConfig
-from core.data.tokenize import CausalPadCollator, batch_grid, batch_order, encode_causal_ids, length_stats, padding_comparison, token_preview
+from core.data.tokenize import (
+    CausalPadCollator,
+    batch_grid,
+    batch_order,
+    encode_causal_ids,
+    length_stats,
+    padding_comparison,
+    token_preview,
+)
 
 
 def test_padding_comparison_hand_checked():

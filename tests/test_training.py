@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import RunConfig, STARTER_TINY_GPT2
+from core.config import STARTER_TINY_GPT2, RunConfig
 from core.results.runs import last_checkpoint, list_runs, read_events, read_summary
 from core.train.job import Job
 

@@ -23,15 +23,15 @@ from typing import Any, Callable, Literal
 
 import gradio as gr
 
-from core.results.compare import CompareError
-from core.heavy import ensure_loaded
+from core.cache import PreviewCache
 from core.config import ConfigError, RunConfig, field_info
 from core.data.sources import DataError
-from core.results.export import ExportError
-from core.train.queue import BusyError
+from core.heavy import ensure_loaded
 from core.model.load import ModelError
 from core.paths import PathError
-from core.cache import PreviewCache
+from core.results.compare import CompareError
+from core.results.export import ExportError
+from core.train.queue import BusyError
 
 log = logging.getLogger("fine_tune_studio.ui")
 
@@ -56,7 +56,7 @@ class AppSettings:
     @property
     def limits(self) -> Any:
         """What one session may ask of the machine (core.train.limits): none locally."""
-        from core.train.limits import Limits, NO_LIMITS, WORKSHOP
+        from core.train.limits import NO_LIMITS, WORKSHOP, Limits
 
         if self.workshop:
             return WORKSHOP
@@ -112,8 +112,8 @@ def end_session(session: Any, shared: bool) -> None:
     if shared and _CLIENT_ID.fullmatch(session.client_id or ""):
         import shutil
 
-        from core.train.queue import default_queue
         from core.paths import uploads_dir
+        from core.train.queue import default_queue
 
         if default_queue().active_for(session.client_id) is None:
             shutil.rmtree(uploads_dir() / session.client_id, ignore_errors=True)
@@ -311,6 +311,18 @@ class Form:
         for fn in self._restorers:
             out.update(fn(session, cfg))
         return out
+
+
+def checked_config(form: Form, settings: AppSettings, session: Session, values: dict[str, Any]) -> Any:
+    """The form's config, refused now (core.train.preflight) if a run with it would fail at
+    once or break the mode's limits."""
+    from core.train.preflight import preflight
+
+    cfg = form.to_config(session, values)
+    limits = settings.limits
+    n_rows = len(session.cache.table(cfg)) if limits.max_rows or limits.max_steps else None
+    preflight(cfg, limits, n_rows=n_rows)
+    return cfg
 
 
 # --------------------------------------------------------------------------- small helpers

@@ -21,8 +21,14 @@ import gradio as gr
 from core.config import ConfigError
 
 from .common import AppSettings, Form, Session, explain, section_title
-from .results_common import (find_run, finished_runs, latest_finished_job, result_handler, run_choices,
-                             TASK_NAMES)
+from .results_common import (
+    TASK_NAMES,
+    find_run,
+    finished_runs,
+    latest_finished_job,
+    result_handler,
+    run_choices,
+)
 
 TITLE = "Compare"
 N_PROMPTS = 3

@@ -13,11 +13,11 @@ from typing import Any
 import gradio as gr
 
 from core.config import field_info
-from core.data.sources import DataError, FILE_TYPES, bundled_datasets
-from core.paths import confine
 from core.data.formats import suggest_template
+from core.data.sources import FILE_TYPES, DataError, bundled_datasets
 from core.data.table import source_key, table_preview
 from core.data.uploads import project_relative, store_upload
+from core.paths import confine
 
 from .common import Form, Session, explain, handler, note, section_title
 

@@ -18,8 +18,17 @@ from core.config import ConfigError
 from core.results.export import EXPORT_FORMATS, ExportError
 
 from .common import AppSettings, Session, explain, note, section_title
-from .results_common import (default_run, finished_runs, find_run, folder_bytes, result_handler, run_choices,
-                             servable, size_text, workspace_relative)
+from .results_common import (
+    default_run,
+    find_run,
+    finished_runs,
+    folder_bytes,
+    result_handler,
+    run_choices,
+    servable,
+    size_text,
+    workspace_relative,
+)
 
 TITLE = "Export"
 DEFAULT_FOLDER = "export"

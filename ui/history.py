@@ -15,6 +15,7 @@ from typing import Any
 import gradio as gr
 
 from core.config import ConfigError
+from core.results.runs import Status
 
 from .common import AppSettings, Form, Session, explain, note, section_title
 from .results_common import TASK_NAMES, duration, find_run, result_handler, visible_runs
@@ -233,19 +234,21 @@ def history_load_settings(form: Form, parts: HistoryParts, settings: AppSettings
 @result_handler("resume the run")
 def history_resume(parts: HistoryParts, settings: AppSettings, session: Session, run: Any) -> dict:
     """Continue a stopped or interrupted run from its last checkpoint (its own settings)."""
-    from core.train.queue import default_queue
     from core.results.runs import last_checkpoint, load_run_config
+    from core.train.preflight import preflight
+    from core.train.queue import default_queue
 
     row = find_run(settings, session, run)
     if not row.get("resumable"):
         status = row.get("status", "unknown")
         why = ("it has no checkpoint to continue from (save_strategy was no, or it stopped before the first save)"
-               if status in ("stopped", "failed", "interrupted") else "only stopped, failed or interrupted runs can")
+               if status in (Status.STOPPED, Status.FAILED, Status.INTERRUPTED) else "only stopped, failed or interrupted runs can")
         raise ConfigError(f"run {row['name']} is {status}; it can't be resumed: {why}")
     run_dir = Path(row["path"])
+    cfg = load_run_config(run_dir)
+    preflight(cfg, settings.limits)  # the machine or the mode may differ from when it first ran
     queue = default_queue()
-    job = queue.submit(load_run_config(run_dir), session.owner(), allow_queue=settings.allow_queue,
-                       resume_dir=run_dir)
+    job = queue.submit(cfg, session.owner(), allow_queue=settings.allow_queue, resume_dir=run_dir)
     session.job_name = job.name
     session.events_drawn = session.chart_drawn = -1  # the Train tab redraws the whole curve
     if job.name != row["name"]:

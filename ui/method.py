@@ -14,7 +14,7 @@ import gradio as gr
 
 from core.model.load import ModelError
 
-from .common import Form, Session, explain, handler, section_title
+from .common import Form, Session, checked_config, explain, handler, section_title
 
 TITLE = "Method & precision"
 
@@ -140,7 +140,12 @@ def precision_choices(support: dict[str, str], resolved_auto: str) -> list[tuple
 def method_summary(form: Form, parts: MethodParts, session: Session, **values: Any) -> dict:
     """The live 'trainable: N of M (x %)' line for the chosen method, plus what this
     machine can do (precision, QLoRA)."""
-    from core.model.hardware import bitsandbytes_status, hardware, precision_support, resolve_precision
+    from core.model.hardware import (
+        bitsandbytes_status,
+        hardware,
+        precision_support,
+        resolve_precision,
+    )
     from core.model.load import trainable_line
     from core.model.methods import preview_trainable, transformer_layers
 
@@ -221,10 +226,8 @@ def memory_note(session: Session, cfg: Any, model: Any, trainable: int, total: i
 def time_steps(form: Form, parts: MethodParts, settings: Any, session: Session, **values: Any) -> dict:
     """Run a few real optimizer steps with the current settings and scale them to an epoch
     and to the whole run. Borrows the trainer: refused while a run trains or waits."""
-    from core.train.timing import time_per_epoch, timing_lines
     from core.train.queue import default_queue
-
-    from .train import checked_config
+    from core.train.timing import time_per_epoch, timing_lines
 
     cfg = checked_config(form, settings, session, values)
     from core.train.plan import timing_key

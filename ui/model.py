@@ -11,11 +11,9 @@ from typing import Any
 import gradio as gr
 
 from core.config import field_info
-from core.data.roles import detect_roles
-from core.model.registry import STARTERS
-from core.data.roles import label_names
+from core.data.roles import detect_roles, label_names
 from core.model.load import check_model_source, model_facts
-from core.model.registry import default_model, model_choices
+from core.model.registry import STARTERS, default_model, model_choices
 
 from .common import Form, Session, explain, handler, note, section_title
 
@@ -54,7 +52,7 @@ def layout(ctx: Any) -> ModelParts:
             name = form.widget("model", "name_or_path", kind="dropdown", choices=model_choices(task_default),
                                allow_custom_value=True, label="Model", elem_id="model-name",
                                info="An offline starter, a Hub id (needs internet) or a local model folder.")
-            gr.Markdown("\n".join(f"- **{n.split(':', 1)[1]}**: {d}" for n, d in STARTERS.items()),
+            gr.Markdown("\n".join(f"- **{s.short_name}**: {s.description}" for s in STARTERS.values()),
                         elem_classes=["fts-hint"])
             with gr.Accordion("Advanced loading options", open=False):
                 form.widget("model", "dtype", kind="radio", label="Load weights as")

@@ -24,9 +24,10 @@ from typing import Any, Callable
 
 import gradio as gr
 
-from core.results.compare import CompareError
 from core.config import ConfigError
+from core.results.compare import CompareError
 from core.results.export import ExportError
+from core.results.runs import Status
 from core.train.queue import default_queue
 
 from .common import AppSettings, Session, handler, user_message
@@ -82,7 +83,7 @@ def visible_runs(settings: AppSettings, session: Session) -> list[dict[str, Any]
 
 
 def finished_runs(settings: AppSettings, session: Session) -> list[dict[str, Any]]:
-    return [r for r in visible_runs(settings, session) if r.get("status") == "finished"]
+    return [r for r in visible_runs(settings, session) if r.get("status") == Status.FINISHED]
 
 
 def find_run(settings: AppSettings, session: Session, name: Any, *, finished: bool = False,
@@ -96,7 +97,7 @@ def find_run(settings: AppSettings, session: Session, name: Any, *, finished: bo
     if row is None:
         where = " among your runs" if settings.mode == "shared" else ""
         raise ConfigError(f"there is no run named {name!r}{where}")
-    if finished and row.get("status") != "finished":
+    if finished and row.get("status") != Status.FINISHED:
         raise ConfigError(f"run {name} is {row.get('status', 'unknown')}; only a finished run has a trained "
                           "model to use here")
     return row
@@ -114,7 +115,7 @@ def default_run(session: Session, rows: list[dict[str, Any]]) -> str:
 def latest_finished_job(session: Session) -> str:
     """The name of the run this session trained last, if it finished."""
     job = default_queue().latest_for(session.owner())
-    return job.name if job is not None and job.status == "finished" else ""
+    return job.name if job is not None and job.status == Status.FINISHED else ""
 
 
 def run_label(row: dict[str, Any]) -> str:

@@ -176,8 +176,8 @@ def _example(session: Session, cfg: Any, index: Any) -> tuple[dict, str]:
 def tokenize_preview(form: Form, parts: TokenizeParts, session: Session, example: Any = 0,
                      **values: Any) -> dict:
     """Tokens of one training example plus the length histogram against max_length."""
-    from core.results.plots import histogram_figure
     from core.data.tokenize import length_stats
+    from core.results.plots import histogram_figure
 
     cfg = form.to_config(session, values)
     ex, meta = _example(session, cfg, example)
@@ -203,8 +203,8 @@ def show_example(form: Form, parts: TokenizeParts, session: Session, example: An
 def padding_stats(form: Form, parts: TokenizeParts, session: Session, grid_strategy: str = "group_by_length",
                   **values: Any) -> dict:
     """Tokens computed per epoch under each padding strategy, and one batch as a grid."""
-    from core.results.plots import grid_figure, padding_figure
     from core.data.tokenize import batch_grid, effective_padding, padding_comparison
+    from core.results.plots import grid_figure, padding_figure
 
     cfg = form.to_config(session, values)
     lengths = session.cache.lengths(cfg)

@@ -17,11 +17,20 @@ from typing import Any
 import gradio as gr
 
 from core.config import ConfigError
+from core.results.runs import Status
+from core.train.progress import (
+    Snapshot,
+    curve_rows,
+    event_line,
+    memory_line,
+    metric_summary,
+    progress_view,
+    status_payload,
+)
 from core.train.queue import default_queue
-from core.train.progress import curve_rows, event_line, memory_line, metric_summary, progress_view, status_payload
 
 from . import multi_gpu as multi_gpu_section
-from .common import AppSettings, Form, Session, explain, handler, section_title
+from .common import AppSettings, Form, Session, checked_config, explain, handler, section_title
 
 TITLE = "Train"
 POLL_SECONDS = 1.0  # chart refresh while a run is live (the brief asks for <= 2 s)
@@ -134,7 +143,7 @@ def layout(ctx: Any) -> TrainParts:
 
 
 # --------------------------------------------------------------------------- views
-def progress_html(snapshot: dict[str, Any] | None) -> str:
+def progress_html(snapshot: Snapshot | None) -> str:
     if snapshot is None:
         return ('<div class="fts-progress fts-progress-idle"><div class="fts-progress-head">'
                 '<span class="fts-phase">No run yet</span></div>'
@@ -149,23 +158,23 @@ def progress_html(snapshot: dict[str, Any] | None) -> str:
             f'<span>ETA <b>{v["eta"]}</b></span><span><b>{v["tokens_per_second"]}</b> tokens/s</span></div></div>')
 
 
-def status_markdown(job: Any, snapshot: dict[str, Any], position: int, note: str = "", shared: bool = False) -> str:
-    status = snapshot["status"]
-    name = f"`{snapshot['name']}`"
+def status_markdown(job: Any, snapshot: Snapshot, position: int, note: str = "", shared: bool = False) -> str:
+    status = snapshot.status
+    name = f"`{snapshot.name}`"
     lead = f"{note} " if note else ""
-    if status == "queued":
+    if status == Status.QUEUED:
         if not shared:  # local mode refuses a second run, so a queued run is about to start
             return f"{lead}**Starting** run {name}."
         where = "next in line" if position <= 1 else f"number **{position}** in line"
         return (f"{lead}**Waiting for the trainer**: you are {where}. Run {name} starts when the "
                 "runs ahead of it finish.")
-    if status in ("running", "stopping"):
+    if status in (Status.RUNNING, Status.STOPPING):
         return f"{lead}**{status.capitalize()}** run {name}."
-    if status == "finished":
-        return f"{lead}**Finished** run {name}. The trained weights are in `runs/{snapshot['name']}/final`."
-    if status == "stopped":
-        return f"{lead}**Stopped** run {name}: {snapshot.get('message') or ''}"
-    return f"{lead}**Failed** run {name}: {snapshot.get('message') or 'see the log'}"
+    if status == Status.FINISHED:
+        return f"{lead}**Finished** run {name}. The trained weights are in `runs/{snapshot.name}/final`."
+    if status == Status.STOPPED:
+        return f"{lead}**Stopped** run {name}: {snapshot.message}"
+    return f"{lead}**Failed** run {name}: {snapshot.message or 'see the log'}"
 
 
 def log_text(job: Any, events: list[dict[str, Any]]) -> str:
@@ -196,33 +205,33 @@ def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: b
     queue = default_queue()
     snap = job.snapshot()
     position = queue.position(job)
-    live = snap["status"] in ("queued", "running", "stopping")
+    live = snap.live
     out: dict = {parts.status: status_markdown(job, snap, position, note, shared),
                  parts.progress: progress_html(snap),
                  parts.metrics: _metrics(snap, job.cfg.model.task, len(job.summary.get("labels") or []) or None),
                  parts.start_btn: gr.update(interactive=not live),
-                 parts.stop_btn: gr.update(interactive=snap["status"] in ("queued", "running")),
-                 parts.resume_btn: gr.update(interactive=not live and snap["status"] in ("stopped", "failed")
+                 parts.stop_btn: gr.update(interactive=snap.status in (Status.QUEUED, Status.RUNNING)),
+                 parts.resume_btn: gr.update(interactive=not live and snap.status in (Status.STOPPED, Status.FAILED)
                                              and last_checkpoint(job.run_dir) is not None),
                  parts.timer: gr.Timer(active=live), parts.run_box: gr.update(visible=True),
                  parts.plan: gr.update(visible=not live)}
     charts = live_charts()
     metric = headline_metric(job.cfg)
     if force or not live:
-        chart = charts.draw_now(job.name, snap["events"], metric)
+        chart = charts.draw_now(job.name, snap.events, metric)
     else:
-        charts.request(job.name, snap["events"], metric)
+        charts.request(job.name, snap.events, metric)
         chart = charts.latest(job.name)
     if chart is not None and (force or chart[0] != session.chart_drawn):
         session.chart_drawn = chart[0]
         out[parts.chart] = chart[1]
-    if force or snap["n_events"] != session.events_drawn or not live:
-        session.events_drawn = snap["n_events"]
-        rows = curve_rows(snap["events"], job.cfg.model.task)
+    if force or snap.n_events != session.events_drawn or not live:
+        session.events_drawn = snap.n_events
+        rows = curve_rows(snap.events, job.cfg.model.task)
         last = next((r for r in reversed(rows) if r["series"] == "train loss"), None)
         out[parts.chart_note] = (f"{len(rows)} points · last train loss {last['value']:.4f} at step {last['step']}"
                                  if last else f"{len(rows)} points · the curve starts after the first logged step")
-        out[parts.log] = log_text(job, snap["events"])
+        out[parts.log] = log_text(job, snap.events)
     return out
 
 
@@ -231,20 +240,20 @@ def headline_metric(cfg: Any) -> str | None:
     return "eval_accuracy" if cfg.model.task == "sequence-classification" else None
 
 
-def _metrics(snap: dict[str, Any], task: str, num_labels: int | None = None) -> str:
-    summary = metric_summary(snap.get("baseline") or {}, snap.get("final") or {}, task)
+def _metrics(snap: Snapshot, task: str, num_labels: int | None = None) -> str:
+    summary = metric_summary(snap.baseline, snap.final, task)
     text = ""
     if summary:
-        text = ("**Validation, before → after training:** " if snap.get("final")
+        text = ("**Validation, before → after training:** " if snap.final
                 else "**Baseline, the untrained model on the validation rows:** ") + summary
     return text + coach_markdown(snap, num_labels)
 
 
-def coach_markdown(snap: dict[str, Any], num_labels: int | None) -> str:
+def coach_markdown(snap: Snapshot, num_labels: int | None) -> str:
     """The coach's hints for the curve so far (core.train.coach), with the fix for each."""
     from core.train.coach import hints
 
-    found = hints(snap.get("events") or [], num_labels=num_labels, finished=snap.get("status") == "finished")
+    found = hints(snap.events, num_labels=num_labels, finished=snap.status == Status.FINISHED)
     if not found:
         return ""
     return "\n\n" + "\n\n".join(f"> **Coach: {h.title}.** {h.message}  \n> *Try:* {h.fix}" for h in found)
@@ -269,30 +278,6 @@ def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any
     except (ConfigError, DataError) as exc:  # shown in place while the user is still typing
         return {parts.plan: f"#### What Start will do\n{exc}"}
     return {parts.plan: "#### What Start will do\n" + "\n".join(f"- {line}" for line in lines)}
-
-
-def precheck(cfg: Any, settings: AppSettings | None = None, n_train: int | None = None) -> None:
-    """Refuse, before queueing, what would only fail once the run starts, and what the
-    mode's limits (shared / workshop) do not allow."""
-    from core.train.limits import check_limits
-    from core.model.hardware import bitsandbytes_status, resolve_precision
-    from core.model.load import ModelError
-
-    resolve_precision(cfg.train.precision)
-    if settings is not None:
-        check_limits(cfg, settings.limits, n_train=n_train)
-    if cfg.adapter.method == "qlora":
-        why = bitsandbytes_status()
-        if why:
-            raise ModelError(f"adapter.method qlora is not available here: {why}. Choose lora instead")
-
-
-def checked_config(form: Form, settings: AppSettings, session: Session, values: dict[str, Any]) -> Any:
-    """The form's config, refused now if a run with it would fail at once or break the mode's limits."""
-    cfg = form.to_config(session, values)
-    n_rows = len(session.cache.table(cfg)) if settings.limits.max_rows or settings.limits.max_steps else None
-    precheck(cfg, settings, n_rows)
-    return cfg
 
 
 @handler("start training")
@@ -344,7 +329,7 @@ def resume_training(parts: TrainParts, settings: AppSettings, session: Session) 
 
     queue = default_queue()
     job = _job(session)
-    if job is None or job.status not in ("stopped", "failed") or last_checkpoint(job.run_dir) is None:
+    if job is None or job.status not in (Status.STOPPED, Status.FAILED) or last_checkpoint(job.run_dir) is None:
         raise ConfigError("there is no stopped run with a checkpoint to resume")
     resumed = queue.submit(job.cfg, session.owner(), allow_queue=settings.allow_queue, resume_dir=job.run_dir)
     session.events_drawn = session.chart_drawn = -1

@@ -50,7 +50,7 @@ def merge_adapter(run_dir: Path, target: Path) -> None:
 
 
 def arm_toggle(run_dir: Path, texts: list[str]) -> tuple[float, int, Any]:
-    from core.results.compare import Comparison, _BASE_CACHE
+    from core.results.compare import _BASE_CACHE, Comparison
 
     _BASE_CACHE.clear()  # nothing carried over between repeats
     t0 = time.perf_counter()

@@ -15,7 +15,6 @@ if TYPE_CHECKING:  # heavy imports stay lazy
 from ..config import DataConfig
 from .sources import DataError
 
-
 INSTRUCTION_TEMPLATE = "### Instruction:\n{instruction}\n\n### Response:\n{response}"
 
 

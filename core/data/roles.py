@@ -14,7 +14,6 @@ if TYPE_CHECKING:  # heavy imports stay lazy
 from ..config import DataConfig
 from .sources import DataError
 
-
 MAX_CLASSES = 200
 
 

@@ -17,7 +17,6 @@ if TYPE_CHECKING:  # heavy imports stay lazy
 
 from ..config import DataConfig
 
-
 FILE_TYPES = (".csv", ".tsv", ".json", ".jsonl", ".parquet", ".txt")
 
 

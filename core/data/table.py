@@ -17,7 +17,6 @@ from .formats import effective_format, format_rows, format_template
 from .roles import ColumnRoles, detect_roles, label_counts
 from .sources import DataError
 
-
 PREVIEW_ROWS = 8
 
 

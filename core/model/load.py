@@ -15,7 +15,6 @@ if TYPE_CHECKING:  # heavy imports stay lazy
 from ..config import RunConfig
 from ..paths import confine
 
-
 HEAD_NAMES = ("classifier", "score", "pre_classifier", "lm_head", "qa_outputs")
 
 
@@ -150,7 +149,11 @@ def load_model(cfg: RunConfig, label_names: list[str] | None = None, tokenizer: 
                apply: bool = True) -> tuple[Any, ModelInfo]:
     """Load the model for ``cfg.model.task`` (and, with ``apply``, set up the method)."""
     import torch
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSequenceClassification
+    from transformers import (
+        AutoConfig,
+        AutoModelForCausalLM,
+        AutoModelForSequenceClassification,
+    )
 
     from .methods import apply_method, bnb_config, default_targets
 
@@ -220,6 +223,34 @@ def load_model(cfg: RunConfig, label_names: list[str] | None = None, tokenizer: 
     torch.set_grad_enabled(True)
     return model, info
 
+
+
+def load_base_model(cfg: RunConfig, label_names: list[str] | None = None, tokenizer: Any = None,
+                    max_length_check: bool = True) -> tuple[Any, ModelInfo]:
+    """The base model exactly as a run of ``cfg`` starts from, with no method applied (the
+    Compare tab's "before", the merge step of an export, the estimator's and the Model
+    tab's view). The seed is set first so a new classification head starts as the run's did."""
+    from transformers import set_seed
+
+    set_seed(cfg.train.seed)
+    base_cfg = cfg.replace(adapter={"method": "full"})
+    if not max_length_check:  # previews load any model; the max_length check is about training
+        base_cfg = base_cfg.replace(data={"max_length": 8})
+    return load_model(base_cfg, label_names, tokenizer, apply=False)
+
+
+def load_finetuned(cfg: RunConfig, final: Path, label_names: list[str] | None, tokenizer: Any) -> tuple[Any, bool]:
+    """(model, is_adapter) of a run's ``final/`` folder: a LoRA adapter on top of the base
+    model, or a full model of its own."""
+    if (Path(final) / "adapter_config.json").is_file():
+        from peft import PeftModel
+
+        base, _ = load_base_model(cfg, label_names, tokenizer)
+        return PeftModel.from_pretrained(base, final), True
+    from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification
+
+    auto = AutoModelForSequenceClassification if cfg.model.task == "sequence-classification" else AutoModelForCausalLM
+    return auto.from_pretrained(final), False
 
 def _max_positions(hf_config: Any) -> int | None:
     for name in ("max_position_embeddings", "n_positions", "max_seq_len", "seq_length"):

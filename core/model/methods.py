@@ -12,9 +12,6 @@ from ..config import RunConfig
 from .hardware import bitsandbytes_status
 from .load import HEAD_NAMES, ModelError, ModelInfo, linear_module_names
 
-
-
-
 # Per-architecture LoRA defaults: the attention projections the LoRA paper adapts.
 DEFAULT_TARGETS = {
     "bert": ["query", "value"], "distilbert": ["q_lin", "v_lin"], "roberta": ["query", "value"],

@@ -24,6 +24,7 @@ class Starter:
     description: str             # one line for the model picker and the Model tab
     pretrained: bool             # False: random weights, trains from scratch
     folder: Callable[[], Path]   # where its transformers folder is (built or converted on first use)
+    hub_id: str = ""              # the same model on the Hub (model cards name it as the base)
 
     @property
     def short_name(self) -> str:
@@ -50,7 +51,7 @@ def _tiny_gpt2_folder() -> Path:
 STARTERS: dict[str, Starter] = {s.name: s for s in (
     Starter(STARTER_MINILM, "sequence-classification",
             "all-MiniLM-L6-v2, 22.7M parameters, pretrained sentence encoder (offline, bundled)", True,
-            _minilm_folder),
+            _minilm_folder, hub_id="sentence-transformers/all-MiniLM-L6-v2"),
     Starter(STARTER_TINY_GPT2, "causal-lm",
             "tiny GPT-2, 4 layers, random weights, not pretrained: trains from scratch (offline, for tests)",
             False, _tiny_gpt2_folder),

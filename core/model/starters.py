@@ -7,7 +7,6 @@ from pathlib import Path
 
 from ..config import STARTER_MINILM
 
-
 TINY_GPT2 = dict(n_positions=256, n_embd=128, n_layer=4, n_head=4)
 
 

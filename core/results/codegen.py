@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..config import RunConfig, STARTER_MINILM, STARTER_TINY_GPT2
+from ..config import STARTER_MINILM, STARTER_TINY_GPT2, RunConfig
 
 
 def _r(v) -> str:
@@ -232,44 +232,28 @@ model.generation_config.eos_token_id = tokenizer.eos_token_id''')
     else:
         w("compute_metrics = None  # causal LM: eval loss, and perplexity = exp(eval loss)")
 
-    # ---- training arguments
-    metric = t.metric_for_best_model if t.metric_for_best_model.startswith("eval_") else "eval_" + t.metric_for_best_model
-    sampling = "group_by_length" if padding == "group_by_length" else "random"
+    # ---- training arguments: the very keywords the app's job passes (core.train.arguments)
+    from ..train.arguments import COMMENTS, training_kwargs
+
+    arg_lines = []
+    for key, value in training_kwargs(cfg).items():
+        if key == "seed":
+            value_text = "SEED"
+        elif key == "disable_tqdm":
+            continue  # the script shows the Trainer's own progress bar
+        else:
+            value_text = repr(value)
+        comment = f"  # {COMMENTS[key]}" if key in COMMENTS else ""
+        arg_lines.append(f"    {key}={value_text},{comment}")
     w(f'''
 
 # --- 9. Training ----------------------------------------------------------------
 use_cuda = torch.cuda.is_available()
 args = TrainingArguments(
     output_dir=os.path.join(OUTPUT_DIR, "checkpoints"),
-    learning_rate={t.learning_rate!r},
-    num_train_epochs={t.num_train_epochs!r},
-    max_steps={t.max_steps!r},
-    per_device_train_batch_size={t.per_device_train_batch_size!r},
-    per_device_eval_batch_size={t.per_device_eval_batch_size!r},
-    gradient_accumulation_steps={t.gradient_accumulation_steps!r},  # effective batch = batch x this
-    gradient_checkpointing={t.gradient_checkpointing!r},
-    warmup_steps={t.warmup_ratio!r},  # below 1: a fraction of all steps
-    weight_decay={t.weight_decay!r},
-    lr_scheduler_type={t.lr_scheduler_type!r},
-    max_grad_norm={t.max_grad_norm!r},
-    eval_strategy={t.eval_strategy!r},
-    eval_steps={t.eval_steps!r},
-    save_strategy={t.save_strategy!r},
-    save_steps={t.save_steps!r},
-    save_total_limit={t.save_total_limit or None!r},
-    load_best_model_at_end={t.load_best_model_at_end!r},
-    metric_for_best_model={metric!r},
-    greater_is_better={not metric.endswith("loss")!r},
-    logging_steps={t.logging_steps!r},
-    logging_first_step=True,
-    seed=SEED,
     {_precision_line(t.precision)}
     use_cpu=not use_cuda,
-    train_sampling_strategy={sampling!r},  # group_by_length: batches of similar length, less padding
-    include_num_input_tokens_seen="non_padding",
-    report_to="none",
-    dataloader_num_workers=0,
-    label_names=["labels"],{"" if is_cls else chr(10) + "    prediction_loss_only=True,"}
+''' + "\n".join(arg_lines) + '''
 )
 callbacks = []''')
     if t.early_stopping_patience:

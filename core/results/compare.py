@@ -28,17 +28,14 @@ class CompareError(ValueError):
 
 
 def _base_model(cfg: RunConfig, labels: list[str] | None, tok: Any) -> Any:
-    from transformers import set_seed
-
-    from ..model.load import load_model
+    from ..model.load import load_base_model
 
     key = (cfg.model.name_or_path, cfg.model.task, tuple(labels or ()), cfg.train.seed, cfg.model.dtype)
     with _BASE_LOCK:
         if key in _BASE_CACHE:
             _BASE_CACHE.move_to_end(key)
             return _BASE_CACHE[key]
-    set_seed(cfg.train.seed)
-    model, _ = load_model(cfg.replace(adapter={"method": "full"}), labels, tok, apply=False)
+    model, _ = load_base_model(cfg, labels, tok)
     model.eval()
     with _BASE_LOCK:
         _BASE_CACHE[key] = model
@@ -72,25 +69,16 @@ class Comparison:
         self.labels: list[str] | None = summary.get("labels")
         self.task = self.cfg.model.task
         self.template = summary.get("template", "")
-        self.is_adapter = (final / "adapter_config.json").is_file()
         from transformers import AutoTokenizer
 
+        from ..model.load import load_finetuned
+
         self.tokenizer = AutoTokenizer.from_pretrained(final)
-        if self.is_adapter:
-            from peft import PeftModel
-            from transformers import set_seed
-
-            from ..model.load import load_model
-
-            set_seed(self.cfg.train.seed)
-            base, _ = load_model(self.cfg.replace(adapter={"method": "full"}), self.labels, self.tokenizer,
-                                 apply=False)
-            self.tuned = PeftModel.from_pretrained(base, final).eval()
-            self.base = None
-        else:
-            auto = _auto_class(self.task)
-            self.tuned = auto.from_pretrained(final).eval()
-            self.base = _base_model(self.cfg, self.labels, self.tokenizer)
+        tuned, self.is_adapter = load_finetuned(self.cfg, final, self.labels, self.tokenizer)
+        self.tuned = tuned.eval()
+        # One copy of the base weights: an adapter is switched off for "before"; a full or
+        # freeze run needs the base model loaded beside it (cached across comparisons).
+        self.base = None if self.is_adapter else _base_model(self.cfg, self.labels, self.tokenizer)
         self.memory_bytes = model_bytes(self.tuned) + (model_bytes(self.base) if self.base is not None else 0)
         self.lock = threading.Lock()
 
@@ -225,9 +213,3 @@ class Comparison:
                     if err:
                         raise CompareError(f"generation failed: {err[0]}")
                     yield side, text
-
-
-def _auto_class(task: str) -> Any:
-    from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification
-
-    return AutoModelForSequenceClassification if task == "sequence-classification" else AutoModelForCausalLM

@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .runs import load_run_config, read_summary
+from .runs import Status, load_run_config, read_summary
 
 EXPORT_FORMATS = ("adapter", "merged")
 
@@ -35,7 +35,7 @@ def export_run(run_dir: str | Path, target: str | Path | None = None, formats: t
     run_dir = Path(run_dir)
     final = run_dir / "final"
     summary = read_summary(run_dir)
-    if summary.get("status") != "finished" or not final.is_dir():
+    if summary.get("status") != Status.FINISHED or not final.is_dir():
         raise ExportError(f"run {run_dir.name} is {summary.get('status', 'unknown')}; only finished runs "
                           "can be exported")
     bad = [f for f in formats if f not in EXPORT_FORMATS]
@@ -72,20 +72,12 @@ def export_run(run_dir: str | Path, target: str | Path | None = None, formats: t
 def _write_merged(cfg: Any, run_dir: Path, final: Path, dst: Path, is_adapter: bool, summary: dict) -> None:
     from transformers import AutoTokenizer
 
+    from ..model.load import load_finetuned
+
     tok = AutoTokenizer.from_pretrained(final)
-    if is_adapter:
-        from peft import PeftModel
-        from transformers import set_seed
-
-        from ..model.load import load_model
-
-        set_seed(cfg.train.seed)
-        base, _ = load_model(cfg.replace(adapter={"method": "full"}), summary.get("labels"), tok, apply=False)
-        model = PeftModel.from_pretrained(base, final).merge_and_unload()
-    else:
-        from .compare import _auto_class
-
-        model = _auto_class(cfg.model.task).from_pretrained(final)
+    model, adapter = load_finetuned(cfg, final, summary.get("labels"), tok)
+    if adapter:
+        model = model.merge_and_unload()  # fold the LoRA update into the base weights
     model.save_pretrained(dst, safe_serialization=True)
     tok.save_pretrained(dst)
 
@@ -94,16 +86,18 @@ def model_card(cfg: Any, summary: dict[str, Any], is_adapter: bool, written: dic
     import yaml
 
     from ..model.registry import STARTERS
+    from ..train.arguments import hyperparameters
 
     base = cfg.model.name_or_path
-    base_id = {"starter:all-MiniLM-L6-v2": "sentence-transformers/all-MiniLM-L6-v2"}.get(base, base)
+    starter = STARTERS.get(base)
+    base_id = (starter.hub_id or base) if starter else base
     meta: dict[str, Any] = {
         "library_name": "peft" if is_adapter else "transformers",
         "pipeline_tag": "text-classification" if cfg.model.task == "sequence-classification" else "text-generation",
         "tags": ["fine-tune-studio", cfg.adapter.method, cfg.model.task],
         "datasets": [cfg.data.hub_dataset or Path(cfg.data.path).name],
     }
-    if not base.startswith("starter:tiny"):
+    if starter is None or starter.hub_id:  # a from-scratch starter has no base on the Hub
         meta["base_model"] = base_id
     final, baseline = summary.get("final", {}), summary.get("baseline", {})
     if final:
@@ -112,22 +106,13 @@ def model_card(cfg: Any, summary: dict[str, Any], is_adapter: bool, written: dic
             "dataset": {"name": meta["datasets"][0], "type": meta["datasets"][0]},
             "metrics": [{"type": k.replace("eval_", ""), "value": round(v, 4)} for k, v in final.items()
                         if isinstance(v, (int, float))]}]}]
-    t = cfg.train
-    hp = {"method": cfg.adapter.method, "learning_rate": t.learning_rate, "num_train_epochs": t.num_train_epochs,
-          "max_steps": t.max_steps, "per_device_train_batch_size": t.per_device_train_batch_size,
-          "gradient_accumulation_steps": t.gradient_accumulation_steps, "warmup_ratio": t.warmup_ratio,
-          "weight_decay": t.weight_decay, "lr_scheduler_type": t.lr_scheduler_type, "seed": t.seed,
-          "max_length": cfg.data.max_length, "padding": cfg.data.padding,
-          "precision": summary.get("precision", t.precision)}
-    if cfg.adapter.method in ("lora", "qlora"):
-        hp.update(r=cfg.adapter.r, lora_alpha=cfg.adapter.lora_alpha, lora_dropout=cfg.adapter.lora_dropout,
-                  target_modules=cfg.adapter.target_modules or "per-architecture default")
+    hp = hyperparameters(cfg, summary.get("precision", ""))
     rows = "\n".join(f"| {k} | {baseline.get(k, float('nan')):.4f} | {v:.4f} |" for k, v in final.items()
                      if isinstance(v, (int, float)) and isinstance(baseline.get(k), (int, float)))
     parts = [
         "---", yaml.safe_dump(meta, sort_keys=False).strip(), "---", "",
         f"# {summary.get('name', 'Fine-tuned model')}", "",
-        f"Fine-tuned with Fine-Tune Studio from **{base_id}** ({STARTERS.get(base, 'Hub or local model')}) "
+        f"Fine-tuned with Fine-Tune Studio from **{base_id}** ({STARTERS[base].description if base in STARTERS else 'Hub or local model'}) "
         f"for **{cfg.model.task}** with **{cfg.adapter.method}**, on `{meta['datasets'][0]}` "
         f"({summary.get('n_train', '?')} training / {summary.get('n_validation', '?')} validation rows).", "",
         "## Results on the validation split", "",

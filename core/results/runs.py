@@ -18,13 +18,27 @@ import os
 import re
 import secrets
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from ..config import RunConfig
 
-STATUSES = ("queued", "running", "stopping", "stopped", "finished", "failed", "interrupted")
-ACTIVE = ("queued", "running", "stopping")
+
+class Status(StrEnum):
+    """A run's status, as its job and its summary.json say it (a plain string in JSON)."""
+
+    QUEUED = "queued"            # waiting for the trainer
+    RUNNING = "running"
+    STOPPING = "stopping"        # Stop pressed: saving a checkpoint at the end of this step
+    STOPPED = "stopped"          # ended by Stop; resumable from its last checkpoint
+    FINISHED = "finished"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # its process died (kill -9, crash): only summary.json says so
+
+
+ACTIVE = frozenset({Status.QUEUED, Status.RUNNING, Status.STOPPING})
+ENDED = frozenset({Status.STOPPED, Status.FINISHED, Status.FAILED, Status.INTERRUPTED})
 
 
 def new_run_dir(cfg: RunConfig, root: Path | None = None) -> Path:
@@ -93,10 +107,10 @@ def _alive(pid: Any) -> bool:
 
 
 def effective_status(summary: dict[str, Any], live_names: set[str] = frozenset()) -> str:
-    status = summary.get("status", "failed")
+    status = summary.get("status", Status.FAILED)
     if status in ACTIVE and summary.get("name") not in live_names:
         if summary.get("pid") == os.getpid() or not _alive(summary.get("pid")):
-            return "interrupted"
+            return Status.INTERRUPTED
     return status
 
 
@@ -112,7 +126,7 @@ def list_runs(root: Path | None = None, live_names: set[str] = frozenset()) -> l
         s = read_summary(d)
         s.setdefault("name", d.name)
         s["status"] = effective_status(s, live_names)
-        s["resumable"] = s["status"] in ("interrupted", "stopped", "failed") and last_checkpoint(d) is not None
+        s["resumable"] = s["status"] in (Status.INTERRUPTED, Status.STOPPED, Status.FAILED) and last_checkpoint(d) is not None
         s["path"] = str(d)
         rows.append(s)
     rows.sort(key=lambda r: r.get("created", ""), reverse=True)

@@ -2,12 +2,13 @@
 
 The same RunConfig runs under ``accelerate launch -m core train CONFIG.yaml``; every rank
 runs the job, the Trainer shards the batches (DDP), and rank 0 alone writes the run folder
-(see ``core.train.job.is_main_process``). :func:`launch_files` writes the accelerate config
+(see :func:`is_main_process`). :func:`launch_files` writes the accelerate config
 and the command for N GPUs, with DeepSpeed ZeRO or FSDP for models too large for one GPU.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import yaml
@@ -56,3 +57,13 @@ def cpu_test_command(config_name: str = "run.yaml", processes: int = 2) -> str:
     starts a single process.)"""
     return (f"accelerate launch --multi_gpu --num_processes {processes} --num_machines 1 --mixed_precision no "
             f"--dynamo_backend no -m core train {config_name}")
+
+
+def is_main_process() -> bool:
+    """Under ``accelerate launch`` (DDP) every rank runs the job; only rank 0 writes the run
+    folder, metrics and the final model. The Trainer itself saves checkpoints on rank 0."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def world_size() -> int:
+    return int(os.environ.get("WORLD_SIZE", "1"))

@@ -37,7 +37,6 @@ from typing import Any
 from ..config import RunConfig
 from ..model.methods import HEAD_NAMES
 
-
 CPU_RUNTIME_BYTES = 600 * 2**20
 
 
@@ -179,13 +178,13 @@ def estimate_config(cfg: RunConfig) -> MemoryEstimate:
     un-adapted model (what ``python -m core estimate`` prints)."""
     from ..data.prepare import prepare
     from ..data.tokenize import lengths_of
-    from ..model.load import load_model, load_tokenizer
+    from ..model.load import load_base_model, load_tokenizer
     from ..model.methods import preview_trainable
 
     tok = load_tokenizer(cfg)
     prepared = prepare(cfg, tok)
     lengths = lengths_of(prepared.train, tok, cfg)
-    model, info = load_model(cfg.replace(adapter={"method": "full"}), prepared.label_names, tok, apply=False)
+    model, info = load_base_model(cfg, prepared.label_names, tok)
     trainable, total = preview_trainable(cfg, info, model)
     return estimate_for(cfg, model, trainable, total, lengths)
 

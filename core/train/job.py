@@ -29,9 +29,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..config import ConfigError, RunConfig
+from ..results.runs import (
+    Status,
+    last_checkpoint,
+    new_run_dir,
+    read_events,
+    read_summary,
+    write_json,
+)
 from .arguments import training_arguments
-from ..results.runs import last_checkpoint, new_run_dir, read_events, read_summary, write_json
-
+from .distributed import is_main_process, world_size
+from .progress import Snapshot
 
 TROUBLESHOOTING = {
     "oom": ("Out of memory. Try, in this order: a smaller per_device_train_batch_size with "
@@ -41,16 +49,6 @@ TROUBLESHOOTING = {
             "lower, or more warmup), or fp16 overflow (use bf16 or fp32)."),
     "disk": "Writing to disk failed ({err}). Free some space; earlier checkpoints were kept.",
 }
-
-
-def is_main_process() -> bool:
-    """Under ``accelerate launch`` (DDP) every rank runs the job; only rank 0 writes the run
-    folder, metrics and the final model. The Trainer itself saves checkpoints on rank 0."""
-    return int(os.environ.get("RANK", "0")) == 0
-
-
-def world_size() -> int:
-    return int(os.environ.get("WORLD_SIZE", "1"))
 
 
 def set_threads(cfg: RunConfig) -> None:
@@ -114,7 +112,7 @@ class Job:
         if self.is_main:
             self.run_dir.mkdir(parents=True, exist_ok=True)
         self.name = self.run_dir.name
-        self.status = "queued"
+        self.status = Status.QUEUED
         self.message = ""
         self.events: list[dict[str, Any]] = read_events(self.run_dir) if resume else []
         self.progress: dict[str, Any] = {"step": 0, "max_steps": 0, "epoch": 0.0, "started": None,
@@ -137,7 +135,7 @@ class Job:
         if not resume:
             if self.is_main:
                 cfg.save(self.run_dir / "config.yaml")
-            self.summary = {"name": self.name, "status": "queued", "owner": owner,
+            self.summary = {"name": self.name, "status": Status.QUEUED, "owner": owner,
                             "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "task": cfg.model.task,
                             "model": cfg.model.name_or_path, "method": cfg.adapter.method,
                             "dataset": cfg.data.hub_dataset or Path(cfg.data.path).name,
@@ -162,46 +160,50 @@ class Job:
 
     def stop(self) -> None:
         """Ask the job to stop at the next step (a checkpoint is saved first)."""
-        if self.status in ("queued", "running"):
+        if self.status in (Status.QUEUED, Status.RUNNING):
             self._stop.set()
-            if self.status == "running":
-                self.status = "stopping"
-                self.summary["status"] = "stopping"
+            if self.status == Status.RUNNING:
+                self.status = Status.STOPPING
+                self.summary["status"] = Status.STOPPING
 
     def wait(self, timeout: float | None = None) -> bool:
         if self._thread is not None:
             self._thread.join(timeout)
             return not self._thread.is_alive()
-        return self.status not in ("queued", "running", "stopping")
+        return self.status not in (Status.QUEUED, Status.RUNNING, Status.STOPPING)
 
     @property
     def done(self) -> bool:
-        return self.status in ("stopped", "finished", "failed")
+        return self.status in (Status.STOPPED, Status.FINISHED, Status.FAILED)
 
-    def snapshot(self, since: int = 0) -> dict[str, Any]:
-        """A cheap copy of the state for the UI's poller."""
+    def snapshot(self, since: int = 0) -> Snapshot:
+        """A cheap copy of the state for the UI's poller (events from index ``since``)."""
         p = dict(self.progress)
+        elapsed = 0.0
         if p.get("started"):
             end = self.summary.get("ended_ts") or time.time()
-            p["elapsed_s"] = self._prior_runtime + max(0.0, end - p["started"])
-        return {"name": self.name, "status": self.status, "message": self.message, "progress": p,
-                "events": self.events[since:], "n_events": len(self.events),
-                "baseline": self.summary.get("baseline", {}), "final": self.summary.get("final", {})}
+            elapsed = self._prior_runtime + max(0.0, end - p["started"])
+        return Snapshot(name=self.name, status=self.status, message=self.message, step=int(p.get("step") or 0),
+                        max_steps=int(p.get("max_steps") or 0), epoch=float(p.get("epoch") or 0.0),
+                        started=p.get("started"), elapsed_s=elapsed, eta_s=p.get("eta_s"),
+                        tokens_per_second=p.get("tokens_per_second"), events=self.events[since:],
+                        n_events=len(self.events), baseline=dict(self.summary.get("baseline") or {}),
+                        final=dict(self.summary.get("final") or {}))
 
     # ---- lifecycle ---------------------------------------------------------------
     def run(self) -> "Job":
         """setup -> baseline -> train -> final -> cleanup; never raises."""
         if self._stop.is_set():
-            self._finish("stopped", "stopped before it started")
+            self._finish(Status.STOPPED, "stopped before it started")
             return self
         from ..heavy import ensure_loaded
 
         ensure_loaded()  # the job runs in a worker thread beside the app's handlers
         reset_peak_memory()
-        self.status = "running"
+        self.status = Status.RUNNING
         for stale in ("ended", "ended_ts"):  # a resumed run's summary still has the last segment's end
             self.summary.pop(stale, None)
-        self.summary.update(status="running", pid=os.getpid(), message="")
+        self.summary.update(status=Status.RUNNING, pid=os.getpid(), message="")
         self.summary.setdefault("started", time.strftime("%Y-%m-%dT%H:%M:%S"))
         self._write_summary()
         trainer = None
@@ -211,16 +213,16 @@ class Job:
                 self._baseline(trainer)
             self._train(trainer)
             if self._nan:
-                self._finish("failed", TROUBLESHOOTING["nan"])
+                self._finish(Status.FAILED, TROUBLESHOOTING["nan"])
             elif self._stop.is_set():
-                self._finish("stopped", f"stopped at step {self.progress['step']}; resume continues from "
+                self._finish(Status.STOPPED, f"stopped at step {self.progress['step']}; resume continues from "
                                         "the saved checkpoint")
             else:
                 if self.evaluate:
                     self._final(trainer)
-                self._finish("finished", "")
+                self._finish(Status.FINISHED, "")
         except BaseException as exc:  # noqa: BLE001 - the job must always end with a status
-            self._finish("failed", failure_message(exc))
+            self._finish(Status.FAILED, failure_message(exc))
             if self.is_main and not isinstance(exc, (ConfigError, ValueError, MemoryError, OSError)):
                 (self.run_dir / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
         finally:
@@ -503,7 +505,7 @@ def failure_message(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return TROUBLESHOOTING["disk"].format(err=text)
     if isinstance(exc, KeyboardInterrupt):
-        return "interrupted"
+        return Status.INTERRUPTED
     return f"{name}: {text}"
 
 

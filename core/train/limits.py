@@ -9,11 +9,11 @@ minutes on a 2-core CPU. Limits are checked before a job is queued; a breach rai
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass
 
 from ..config import ConfigError, RunConfig
+from .plan import total_steps
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,6 @@ NO_LIMITS = Limits()
 WORKSHOP = Limits(max_rows=400, max_steps=80, max_length=96, max_params=30_000_000, max_upload_mb=5.0)
 
 
-def planned_steps(cfg: RunConfig, n_train: int) -> int:
-    if cfg.train.max_steps > 0:
-        return cfg.train.max_steps
-    per_epoch = math.ceil(n_train / (cfg.train.per_device_train_batch_size * cfg.train.gradient_accumulation_steps))
-    return math.ceil(per_epoch * cfg.train.num_train_epochs)
-
-
 def check_limits(cfg: RunConfig, limits: Limits, n_train: int | None = None, n_params: int | None = None) -> None:
     """Raise ConfigError if ``cfg`` asks for more than ``limits`` allow."""
     if limits == NO_LIMITS:
@@ -54,7 +47,7 @@ def check_limits(cfg: RunConfig, limits: Limits, n_train: int | None = None, n_p
         raise ConfigError(f"data.max_rows must be <= {limits.max_rows} here (the data has {n_train} rows); "
                           f"set data.max_rows")
     if limits.max_steps and n_train is not None:
-        steps = planned_steps(cfg, min(n_train, cfg.data.max_rows or n_train))
+        steps = total_steps(cfg, min(n_train, cfg.data.max_rows or n_train))
         if steps > limits.max_steps:
             raise ConfigError(f"this run would take {steps} steps; the limit here is {limits.max_steps} "
                               "(fewer epochs, a bigger batch, or set train.max_steps)")

@@ -5,7 +5,35 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
 from typing import Any
+
+from ..results.runs import ACTIVE, Status
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A cheap copy of a job's state at one moment (:meth:`core.train.job.Job.snapshot`):
+    what the Train tab's poller and the status API read."""
+
+    name: str
+    status: Status
+    message: str
+    step: int = 0
+    max_steps: int = 0               # 0 until training starts (data, model and baseline come first)
+    epoch: float = 0.0
+    started: float | None = None     # time.time() when training began
+    elapsed_s: float = 0.0           # running time, earlier segments of a resumed run included
+    eta_s: float | None = None
+    tokens_per_second: float | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)  # metrics.jsonl records
+    n_events: int = 0
+    baseline: dict[str, float] = field(default_factory=dict)
+    final: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def live(self) -> bool:
+        return self.status in ACTIVE
 
 
 def curve_rows(events: list[dict[str, Any]], task: str) -> list[dict[str, Any]]:
@@ -89,46 +117,42 @@ def format_duration(seconds: Any) -> str:
 
 
 PHASES = {
-    "queued": "waiting for the trainer",
-    "running": "training",
-    "stopping": "stopping: saving a checkpoint at the end of this step",
-    "stopped": "stopped",
-    "finished": "finished",
-    "failed": "failed",
+    Status.QUEUED: "waiting for the trainer",
+    Status.RUNNING: "training",
+    Status.STOPPING: "stopping: saving a checkpoint at the end of this step",
+    Status.STOPPED: "stopped",
+    Status.FINISHED: "finished",
+    Status.FAILED: "failed",
 }
 
 
-def progress_view(snapshot: dict[str, Any]) -> dict[str, Any]:
+def progress_view(snapshot: Snapshot) -> dict[str, Any]:
     """Numbers for a progress bar from a job snapshot."""
-    p = snapshot.get("progress", {})
-    status = snapshot.get("status", "")
-    step, total = int(p.get("step") or 0), int(p.get("max_steps") or 0)
+    status = snapshot.status
+    step, total = snapshot.step, snapshot.max_steps
     phase = PHASES.get(status, status)
-    if status == "running" and not total:
+    if status == Status.RUNNING and not total:
         phase = "preparing: reading data, tokenizing, loading the model, measuring the baseline"
-    fraction = (step / total) if total else (1.0 if status == "finished" else 0.0)
-    if status == "finished":
+    fraction = (step / total) if total else (1.0 if status == Status.FINISHED else 0.0)
+    if status == Status.FINISHED:
         fraction = 1.0
-    tps = p.get("tokens_per_second")
+    tps = snapshot.tokens_per_second
     return {"status": status, "phase": phase, "step": step, "max_steps": total, "fraction": min(1.0, fraction),
-            "elapsed": format_duration(p.get("elapsed_s")) if p.get("started") else "–",
-            "eta": format_duration(p.get("eta_s")) if status == "running" and total else "–",
+            "elapsed": format_duration(snapshot.elapsed_s) if snapshot.started else "–",
+            "eta": format_duration(snapshot.eta_s) if status == Status.RUNNING and total else "–",
             "tokens_per_second": f"{tps:,.0f}" if _finite(tps) else "–"}
 
 
-def status_payload(snapshot: dict[str, Any] | None, position: int = -1, task: str = "") -> dict[str, Any]:
-    """The JSON a poller reads: status, step, max_steps, baseline and final metrics."""
+def status_payload(snapshot: Snapshot | None, position: int = -1, task: str = "") -> dict[str, Any]:
+    """The JSON the status API returns: status, step, max_steps, baseline and final metrics."""
     if snapshot is None:
         return {"status": "idle", "run": None, "step": 0, "max_steps": 0, "baseline": {}, "final": {},
                 "message": "", "queue_position": -1, "curve": []}
-    p = snapshot.get("progress", {})
-    return {"status": snapshot.get("status"), "run": snapshot.get("name"), "step": int(p.get("step") or 0),
-            "max_steps": int(p.get("max_steps") or 0), "baseline": dict(snapshot.get("baseline") or {}),
-            "final": dict(snapshot.get("final") or {}), "message": snapshot.get("message", ""),
-            "queue_position": position, "n_events": snapshot.get("n_events", 0),
-            "elapsed_s": p.get("elapsed_s"), "eta_s": p.get("eta_s"),
-            "tokens_per_second": p.get("tokens_per_second"),
-            "curve": curve_rows(snapshot.get("events", []), task) if task else []}
+    return {"status": str(snapshot.status), "run": snapshot.name, "step": snapshot.step,
+            "max_steps": snapshot.max_steps, "baseline": dict(snapshot.baseline), "final": dict(snapshot.final),
+            "message": snapshot.message, "queue_position": position, "n_events": snapshot.n_events,
+            "elapsed_s": snapshot.elapsed_s, "eta_s": snapshot.eta_s, "tokens_per_second": snapshot.tokens_per_second,
+            "curve": curve_rows(snapshot.events, task) if task else []}
 
 
 def metric_summary(baseline: dict[str, Any], final: dict[str, Any], task: str) -> str:

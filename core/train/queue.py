@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..config import RunConfig
+from ..results.runs import Status
 from .job import Job
 
 
@@ -156,7 +157,7 @@ class JobQueue:
             if job in self._pending:
                 self._pending.remove(job)
                 job._stop.set()
-                job._finish("stopped", "cancelled while waiting in the queue")
+                job._finish(Status.STOPPED, "cancelled while waiting in the queue")
                 return
         job.stop()
 

@@ -2,11 +2,11 @@
 scaled to an epoch and to the whole run."""
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
 from ..config import RunConfig
+from ..results.runs import Status
 
 
 def time_per_epoch(cfg: RunConfig, steps: int = 6) -> dict[str, Any]:
@@ -21,6 +21,7 @@ def time_per_epoch(cfg: RunConfig, steps: int = 6) -> dict[str, Any]:
     import time
 
     from .job import Job
+    from .plan import steps_per_epoch, total_steps
 
     tmp = Path(tempfile.mkdtemp(prefix="fts-timing-"))
     t0 = time.perf_counter()
@@ -28,18 +29,16 @@ def time_per_epoch(cfg: RunConfig, steps: int = 6) -> dict[str, Any]:
         probe = cfg.replace(train={"max_steps": max(2, steps), "eval_strategy": "no", "save_strategy": "no",
                                    "logging_steps": 1, "run_name": "", "early_stopping_patience": 0})
         job = Job(probe, run_dir=tmp / "probe", evaluate=False).run()  # timing only: nothing evaluated or saved
-        if job.status != "finished":
+        if job.status != Status.FINISHED:
             raise ValueError(job.message)
         times = [e["time"] for e in job.events if e.get("type") == "train"]
         per_step = (times[-1] - times[0]) / max(len(times) - 1, 1) if len(times) > 1 else times[-1]
         n_train = job.summary.get("n_train", 0)
-        eff = cfg.train.per_device_train_batch_size * cfg.train.gradient_accumulation_steps
-        steps_per_epoch = math.ceil(n_train / eff) if n_train else 0
-        total_steps = cfg.train.max_steps if cfg.train.max_steps > 0 else \
-            math.ceil(steps_per_epoch * cfg.train.num_train_epochs)
+        per_epoch = steps_per_epoch(cfg, n_train)
+        run_steps = total_steps(cfg, n_train)
         return {"seconds_per_step": per_step, "steps_timed": max(len(times) - 1, 1),
-                "steps_per_epoch": steps_per_epoch, "seconds_per_epoch": per_step * steps_per_epoch,
-                "total_steps": total_steps, "total_seconds": per_step * total_steps,
+                "steps_per_epoch": per_epoch, "seconds_per_epoch": per_step * per_epoch,
+                "total_steps": run_steps, "total_seconds": per_step * run_steps,
                 "device": job.summary.get("device", ""), "probe_seconds": time.perf_counter() - t0}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
