@@ -120,6 +120,8 @@ import sys
 sys.path.insert(0, {root!r})
 from ui.shell import build
 from ui import data as data_tab, multi_gpu, session_events, train as train_tab
+from ui.data.handlers import load_data
+from ui.train.handlers import plan_training, training_status
 from ui.common import Session
 demo, ctx = build()
 values = {{f.name: f.component.value for f in ctx.form.fields}}
@@ -127,9 +129,9 @@ values.update({{n: c.value for n, c in ctx.form.extras.items()}})
 s = Session()
 session_events.init_session(s, None)
 session_events.restore_settings(ctx.form, ctx.settings, s)
-data_tab.load_data(ctx.form, ctx.parts_of(data_tab), s, **values)
-train_tab.plan_training(ctx.form, ctx.parts_of(train_tab), s, **values)
-train_tab.training_status(s)
+load_data(ctx.form, ctx.parts_of(data_tab), s, **values)
+plan_training(ctx.form, ctx.parts_of(train_tab), s, **values)
+training_status(s)
 multi_gpu.code_accelerate(ctx.parts_of(train_tab).multi_gpu, s, 4, "fsdp", "bf16")
 heavy = [m for m in ("transformers", "peft", "torch") if m in sys.modules]
 assert not heavy, heavy

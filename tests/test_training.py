@@ -193,7 +193,7 @@ def test_a_runs_peak_memory_is_its_own():
     process (another run, a big upload) is not reported as this run's."""
     import numpy as np
 
-    from core.train.job import peak_memory_mb, reset_peak_memory
+    from core.train.memory import peak_memory_mb, reset_peak_memory
 
     spike = np.ones(800 * 2**20 // 8)  # 800 MB, touched
     del spike

@@ -12,8 +12,8 @@ from typing import Any
 
 import gradio as gr
 
-from .common import Form, Session, explain, section_title
-from .results_common import result_handler, session_folder
+from .common import Form, Session, explain, handler, section_title
+from .results_common import session_folder
 
 TITLE = "Code"
 CONFIG_NAME = "run.yaml"
@@ -61,7 +61,7 @@ def layout(ctx: Any) -> CodeParts:
 
 
 # --------------------------------------------------------------------------- handlers
-@result_handler("write the script")
+@handler("write the script")
 def code_script(form: Form, parts: CodeParts, session: Session, **values: Any) -> dict:
     """The current settings as a standalone train.py, and as run.yaml for the command line."""
     from core.results.codegen import render_script

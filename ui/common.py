@@ -15,6 +15,7 @@ error decorator that wraps every handler.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import re
 import uuid
@@ -127,9 +128,12 @@ def handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
     Handlers run in a thread pool, so before one runs the heavy libraries are imported once
     (core.heavy: transformers' lazy names are not thread-safe). ``light=True`` marks handlers
     that never touch transformers/peft (data tables, run status): they answer at once, even
-    while the first import is still going on, so the first page paints quickly."""
+    while the first import is still going on, so the first page paints quickly.
 
-    def decorate(fn: Callable) -> Callable:
+    A generator handler (streamed output) is guarded at every step, so an error raised
+    half-way through a stream becomes a message like any other."""
+
+    def guarded(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
@@ -149,7 +153,23 @@ def handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
 
         return wrapper
 
+    def decorate(fn: Callable) -> Callable:
+        if not inspect.isgeneratorfunction(fn):
+            return guarded(fn)
+        step = guarded(lambda it: next(it, _END))
+
+        @functools.wraps(fn)
+        def stream(*args: Any, **kwargs: Any) -> Any:
+            it = fn(*args, **kwargs)
+            while (item := step(it)) is not _END:
+                yield item
+
+        return stream
+
     return decorate
+
+
+_END = object()  # a generator handler's end, passed through the guard
 
 
 def user_message(exc: BaseException) -> str:

@@ -17,13 +17,12 @@ import gradio as gr
 from core.config import ConfigError
 from core.results.export import EXPORT_FORMATS, ExportError
 
-from .common import AppSettings, Session, explain, note, section_title
+from .common import AppSettings, Session, explain, handler, note, section_title
 from .results_common import (
     default_run,
     find_run,
     finished_runs,
     folder_bytes,
-    result_handler,
     run_choices,
     servable,
     size_text,
@@ -150,7 +149,7 @@ def written_markdown(written: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- handlers
-@result_handler("list the finished runs")
+@handler("list the finished runs")
 def export_runs(settings: AppSettings, parts: ExportParts, session: Session, current: Any) -> dict:
     rows = finished_runs(settings, session)
     names = [r["name"] for r in rows]
@@ -162,7 +161,7 @@ def export_runs(settings: AppSettings, parts: ExportParts, session: Session, cur
     return out
 
 
-@result_handler("export the run")
+@handler("export the run")
 def export_run(settings: AppSettings, parts: ExportParts, session: Session, run: Any, formats: Any,
                folder: Any = "") -> dict:
     """Write the chosen formats and the model card into a folder inside the run's folder."""
@@ -182,7 +181,7 @@ def export_run(settings: AppSettings, parts: ExportParts, session: Session, run:
             parts.download: gr.update(visible=False)}
 
 
-@result_handler("make the zip")
+@handler("make the zip")
 def export_zip(settings: AppSettings, session: Session, run: Any, folder: Any = "") -> str:
     """A zip of the exported folder, ready to download."""
     from core.results.export import zip_export
@@ -192,7 +191,7 @@ def export_zip(settings: AppSettings, session: Session, run: Any, folder: Any = 
     return servable(zip_export(target))  # the file itself, so API clients download it too
 
 
-@result_handler("show the download")
+@handler("show the download")
 def zip_ready(path: Any) -> Any:
     """Show the download button, labelled with the zip's name and size."""
     if not path:
@@ -201,7 +200,7 @@ def zip_ready(path: Any) -> Any:
     return gr.update(visible=True, label=f"Download {p.name} ({size_text(p.stat().st_size)})")
 
 
-@result_handler("push to the Hub")
+@handler("push to the Hub")
 def export_push(settings: AppSettings, parts: ExportParts, session: Session, run: Any, folder: Any = "",
                 repo_id: str = "", token: str = "", private: bool = True) -> dict:
     """Upload the exported folder to a Hub repository; the token is used for this call only."""

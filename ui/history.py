@@ -17,8 +17,8 @@ import gradio as gr
 from core.config import ConfigError
 from core.results.runs import Status
 
-from .common import AppSettings, Form, Session, explain, note, section_title
-from .results_common import TASK_NAMES, duration, find_run, result_handler, visible_runs
+from .common import AppSettings, Form, Session, explain, handler, note, section_title
+from .results_common import TASK_NAMES, duration, find_run, visible_runs
 
 TITLE = "History"
 COLUMNS = ["Run", "Status", "Task", "Model", "Method", "Key metric", "Duration", "Started"]
@@ -156,7 +156,7 @@ def metrics_frame(rows: list[dict[str, Any]]) -> Any:
 
 
 # --------------------------------------------------------------------------- handlers
-@result_handler("list the runs")
+@handler("list the runs")
 def history_list(settings: AppSettings, parts: HistoryParts, session: Session, ticked: Any = None,
                  picked: Any = None) -> dict:
     """Every run this browser may see, newest first, with its status and key metric."""
@@ -173,7 +173,7 @@ def listing(settings: AppSettings, parts: HistoryParts, session: Session, ticked
             parts.pick: gr.update(choices=labels, value=picked if picked in names else (names[0] if names else None))}
 
 
-@result_handler("draw the runs")
+@handler("draw the runs")
 def history_overlay(settings: AppSettings, parts: HistoryParts, session: Session, names: Any) -> dict:
     """The chosen runs' loss curves on one chart, and their settings and scores in one table."""
     from core.results.plots import loss_figure
@@ -208,7 +208,7 @@ def legend_below(fig: Any) -> Any:
     return fig
 
 
-@result_handler("load the run's settings")
+@handler("load the run's settings")
 def history_load_settings(form: Form, parts: HistoryParts, settings: AppSettings, session: Session,
                           run: Any) -> dict:
     """Put a past run's settings back into every tab (its run name is cleared: a new run
@@ -231,7 +231,7 @@ def history_load_settings(form: Form, parts: HistoryParts, settings: AppSettings
     return out
 
 
-@result_handler("resume the run")
+@handler("resume the run")
 def history_resume(parts: HistoryParts, settings: AppSettings, session: Session, run: Any) -> dict:
     """Continue a stopped or interrupted run from its last checkpoint (its own settings)."""
     from core.results.runs import last_checkpoint, load_run_config
@@ -272,6 +272,8 @@ def _blocks(parts: Any) -> list:
 def wire(ctx: Any, parts: HistoryParts) -> None:
     from . import data as data_tab
     from . import train as train_tab
+    from .data.wiring import refresh_event
+    from .train.handlers import poll_training
 
     form, session, settings = ctx.form, ctx.session, ctx.settings
     list_event = dict(fn=functools.partial(history_list, settings, parts), inputs=[session, parts.overlay, parts.pick],
@@ -283,11 +285,11 @@ def wire(ctx: Any, parts: HistoryParts) -> None:
     parts.load_btn.click(functools.partial(history_load_settings, form, parts, settings), inputs=[session, parts.pick],
                          outputs=[*form.inputs().values(), parts.note], api_name="history_load_settings").success(
         # the Data tab shows the loaded run's table, roles and format
-        api_visibility="private", show_progress="hidden", **data_tab.refresh_event(ctx, ctx.parts_of(data_tab)))
+        api_visibility="private", show_progress="hidden", **refresh_event(ctx, ctx.parts_of(data_tab)))
     train_parts = ctx.parts_of(train_tab)
     parts.resume_btn.click(functools.partial(history_resume, parts, settings), inputs=[session, parts.pick],
                            outputs=[parts.table, parts.summary, parts.overlay, parts.pick, parts.note],
                            api_name="history_resume", concurrency_limit=None).success(
         # the Train tab picks the resumed run up and starts polling it
-        functools.partial(train_tab.poll_training, train_parts, settings), inputs=[session],
+        functools.partial(poll_training, train_parts, settings), inputs=[session],
         outputs=_blocks(train_parts), api_visibility="private", show_progress="hidden")

@@ -137,6 +137,7 @@ def on_task(form: Form, parts: ModelParts, padding_widget: Any, session: Session
 def wire(ctx: Any, parts: ModelParts) -> None:
     from . import data as data_tab
     from . import tokenizing as tokenizing_tab
+    from .data.wiring import refresh_event
 
     form, session = ctx.form, ctx.session
     padding = ctx.parts_of(tokenizing_tab).padding
@@ -145,6 +146,6 @@ def wire(ctx: Any, parts: ModelParts) -> None:
     parts.task.input(functools.partial(on_task, form, parts, padding), inputs=[session],
                      inputs_kwargs=form.inputs(), outputs=[parts.name, parts.card, parts.new_weights, padding],
                      api_name="set_task").then(
-        api_visibility="private", **data_tab.refresh_event(ctx, ctx.parts_of(data_tab)))
+        api_visibility="private", **refresh_event(ctx, ctx.parts_of(data_tab)))
     parts.name.input(lambda: (_empty_card(), ""), None, [parts.card, parts.new_weights], queue=False,
                      api_visibility="private")

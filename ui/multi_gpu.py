@@ -15,8 +15,8 @@ from core.config import ConfigError
 from core.train.distributed import STRATEGIES
 
 from .code import CONFIG_NAME
-from .common import Session
-from .results_common import result_handler, session_folder
+from .common import Session, handler
+from .results_common import session_folder
 
 STRATEGY_LABELS = {"ddp": "DDP", "deepspeed-zero2": "DeepSpeed ZeRO-2", "deepspeed-zero3": "DeepSpeed ZeRO-3",
                    "fsdp": "FSDP"}
@@ -66,7 +66,7 @@ def layout() -> MultiGpuParts:
                          accelerate_yaml=accelerate_yaml, launch=launch, accelerate_file=accelerate_file)
 
 
-@result_handler("write the accelerate config", light=True)
+@handler("write the accelerate config", light=True)
 def code_accelerate(parts: MultiGpuParts, session: Session, num_gpus: Any = 2, strategy: str = "ddp",
                     mixed_precision: str = "bf16") -> dict:
     """accelerate_config.yaml and the launch command for N GPUs with the chosen strategy."""

@@ -1,73 +1,28 @@
 """What the tabs after training share (Compare, Export, History, Code): which past runs
-this browser may see, labels for choosing one, a handler wrapper that also knows the
-engine's compare/export errors and generator handlers, and handing files to the browser.
+this browser may see, labels for choosing one, and handing files to the browser.
 
 * :func:`visible_runs` is :func:`core.results.runs.list_runs` with the queue's live runs; in shared
   mode only the runs whose summary ``owner`` is this browser's client id.
 * :func:`find_run` turns a run *name* sent by the page (or an API client) into its row.
   Only names from that list are accepted, so no path is ever built from user input.
-* :func:`result_handler` is :func:`ui.common.handler` plus two things it does not do (yet):
-  :class:`core.results.compare.CompareError` and :class:`core.results.export.ExportError` become their own
-  one-line message, and generator (streaming) handlers are guarded at every step.
 * :func:`servable` makes sure Gradio may send a file: it serves only from the working folder
   and the temp folder, so a workspace elsewhere (FTS_WORKSPACE) is copied to a temp folder.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
-
-import gradio as gr
+from typing import Any
 
 from core.config import ConfigError
-from core.results.compare import CompareError
-from core.results.export import ExportError
 from core.results.runs import Status
 from core.train.queue import default_queue
 
-from .common import AppSettings, Session, handler, user_message
+from .common import AppSettings, Session
 
-ENGINE_ERRORS = (CompareError, ExportError)
 TASK_NAMES = {"sequence-classification": "classification", "causal-lm": "causal LM"}
-_END = object()
-
-
-# --------------------------------------------------------------------------- errors
-def _translated(action: str, fn: Callable) -> Callable:
-    @functools.wraps(fn)
-    def call(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ENGINE_ERRORS as exc:
-            raise gr.Error(user_message(exc), title=f"Can't {action}", print_exception=False) from None
-
-    return call
-
-
-def result_handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
-    """:func:`ui.common.handler` for the result tabs (see the module docstring)."""
-
-    def decorate(fn: Callable) -> Callable:
-        if not inspect.isgeneratorfunction(fn):
-            return handler(action, light)(_translated(action, fn))
-        # Each step of the generator runs inside the common decorator, so an error raised
-        # half-way through a stream is turned into a message like any other.
-        step = handler(action, light)(_translated(action, lambda it: next(it, _END)))
-
-        @functools.wraps(fn)
-        def stream(*args: Any, **kwargs: Any) -> Any:
-            it = fn(*args, **kwargs)
-            while (item := step(it)) is not _END:
-                yield item
-
-        return stream
-
-    return decorate
 
 
 # --------------------------------------------------------------------------- runs

@@ -1,0 +1,194 @@
+"""The data tab's handlers and the views they return (thin calls into core/)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from core.config import field_info
+from core.data.formats import suggest_template
+from core.data.sources import DataError
+from core.data.table import source_key, table_preview
+from core.data.uploads import store_upload
+
+from ..common import Form, Session, handler, note
+from .layout import NONE_CHOICE, PREVIEW_CHARS, DataParts
+
+
+def _fresh_roles(session: Session, cfg: Any) -> Any:
+    """A different table: forget column choices made for the previous one."""
+    d = {name: field_info("data", name)["default"] for name in
+         ("text_column", "text_pair_column", "label_column", "template", "instruction_column",
+          "response_column")}
+    session.cfg = cfg.replace(data=d)
+    return session.cfg
+
+
+def _short(df: Any) -> Any:
+    """Long cells cut for the preview (the data itself is untouched)."""
+    return df.map(lambda v: v[:PREVIEW_CHARS] + " …" if isinstance(v, str) and len(v) > PREVIEW_CHARS else v)
+
+
+def column_widths(df: Any) -> list[str]:
+    """Share the table's width by how long each column's cells are (labels stay narrow)."""
+    weights = [min(max(df[c].astype(str).str.len().mean(), 14.0), 60.0) if len(df) else 14.0 for c in df.columns]
+    total = sum(weights) or 1.0
+    return [f"{100 * w / total:.0f}%" for w in weights]
+
+
+def has_validation(cfg: Any) -> bool:
+    d = cfg.data
+    return bool(d.validation_path or (d.hub_dataset.strip() and d.hub_validation_split.strip()))
+
+
+def split_text(n_rows: int, test_size: float, max_rows: int, has_validation: bool) -> str:
+    n = min(n_rows, max_rows) if max_rows else n_rows
+    if has_validation:
+        return f"About **{n:,}** training rows; validation comes from the separate file."
+    n_val = max(1, round(n * test_size))
+    return (f"About **{n - n_val:,}** training / **{n_val:,}** validation rows "
+            f"({test_size:.0%} held out), before empty and duplicate rows are dropped.")
+
+
+def refresh(form: Form, parts: DataParts, session: Session, values: dict[str, Any]) -> dict:
+    cfg = form.to_config(session, values)
+    key = source_key(cfg)
+    if key != session.loaded_source:
+        cfg = _fresh_roles(session, cfg)
+    df = session.cache.table(cfg)
+    tokenizer = session.cache.peek("tokenizer") if cfg.data.prompt_format == "chat" else None
+    pv = table_preview(cfg, df, tokenizer)
+    session.loaded_source = key
+    # The detected roles become explicit choices, so what the dropdowns show is what trains.
+    session.cfg = cfg.replace(data={"text_column": pv.roles.text, "text_pair_column": pv.roles.text_pair,
+                                    "label_column": pv.roles.label})
+    is_cls = cfg.model.task == "sequence-classification"
+    cols = pv.columns
+    out: dict = {
+        parts.summary: f"**{pv.n_rows:,} rows** · {len(cols)} columns · `{pv.source}`",
+        parts.in_use: f"Using `{pv.source}`" + ("" if cfg.data.hub_dataset else f" ({cfg.data.path})"),
+        parts.table: gr.update(value=_short(pv.head), column_widths=column_widths(pv.head)),
+        parts.text_column: gr.update(choices=[NONE_CHOICE, *cols], value=pv.roles.text),
+        parts.text_pair_column: gr.update(choices=[NONE_CHOICE, *cols], value=pv.roles.text_pair,
+                                          visible=is_cls),
+        parts.label_column: gr.update(choices=[NONE_CHOICE, *cols], value=pv.roles.label, visible=is_cls),
+        parts.roles_note: note(pv.roles_error, "warn") if pv.roles_error else note(_roles_hint(pv, is_cls)),
+        parts.labels_box: gr.update(visible=is_cls),
+        parts.causal_box: gr.update(visible=not is_cls),
+        parts.split_note: split_text(pv.n_rows, cfg.data.test_size, cfg.data.max_rows,
+                                     has_validation(cfg)),
+    }
+    if is_cls:
+        from core.results.plots import label_figure
+
+        out[parts.label_plot] = readable_labels(label_figure(pv.label_counts)) \
+            if pv.label_counts else None
+    else:
+        out.update({
+            parts.template: gr.update(value=cfg.data.template, placeholder="e.g. " + suggest_template(
+                cols, pv.roles.text).replace("\n", " ⏎ ")),
+            parts.instruction_column: gr.update(choices=cols, value=cfg.data.instruction_column),
+            parts.response_column: gr.update(choices=cols, value=cfg.data.response_column),
+            parts.rendered: gr.update(value=pv.rendered or pv.template_error,
+                                      label=f"Row 1 as the model will see it ({pv.prompt_format} format)"),
+            parts.columns_row: gr.update(visible=pv.prompt_format in ("instruction", "chat")),
+        })
+    return out
+
+
+def readable_labels(fig: Any) -> Any:
+    """Many classes: a wider figure with the class names turned so they don't overlap."""
+    ax = fig.axes[0]
+    n = len(ax.get_xticklabels())
+    if n > 6:
+        fig.set_size_inches(min(4.0 + 0.22 * n, 11.0), 3.2)
+        ax.tick_params(axis="x", labelrotation=70, labelsize=7 if n > 20 else 8)
+        for t in ax.get_xticklabels():
+            t.set_horizontalalignment("right")
+            t.set_rotation_mode("anchor")
+        fig.tight_layout()
+    return fig
+
+
+def _roles_hint(pv: Any, is_cls: bool) -> str:
+    if is_cls:
+        n = len(pv.label_counts)
+        pair = f" paired with “{pv.roles.text_pair}”" if pv.roles.text_pair else ""
+        return f"Learning to predict “{pv.roles.label}” ({n} classes) from “{pv.roles.text}”{pair}."
+    return f"The model learns to continue text built from “{pv.roles.text}” (see the format below)."
+
+
+@handler("load the data", light=True)
+def load_data(form: Form, parts: DataParts, session: Session, **values: Any) -> dict:
+    """Read the chosen source and show its first rows, column roles and labels."""
+    return refresh(form, parts, session, values)
+
+
+@handler("use the uploaded file", light=True)
+def upload_data(form: Form, parts: DataParts, session: Session, file: Any, **values: Any) -> dict:
+    """Copy an uploaded data file into the session's upload folder and preview it."""
+    if not file:
+        raise DataError("no file arrived; choose a data file to upload")
+    stored = store_upload(file, session.owner(), extra_roots=[gradio_temp_dir()])
+    session.upload_path = str(stored)
+    values["data_source"] = "upload"
+    out = refresh(form, parts, session, values)
+    out[parts.source] = "upload"
+    return out
+
+
+@handler("use the validation file", light=True)
+def upload_validation(form: Form, parts: DataParts, session: Session, file: Any = None, **values: Any) -> dict:
+    """Use a separate validation file instead of splitting (no file: back to splitting)."""
+    from core.data.sources import read_table
+
+    if not file:
+        session.validation_path = ""
+        note_text = "No validation file: validation rows are split off the training data."
+    else:
+        stored = store_upload(file, session.owner(), extra_roots=[gradio_temp_dir()])
+        rows = len(read_table(stored))
+        session.validation_path = str(stored)
+        note_text = f"Validating on `{stored.name}` ({rows:,} rows) instead of a split."
+    cfg = form.to_config(session, values)
+    n = len(session.cache.table(cfg))
+    return {parts.validation_note: note_text,
+            parts.split_note: split_text(n, cfg.data.test_size, cfg.data.max_rows,
+                                         has_validation(cfg))}
+
+
+@handler("render the template", light=True)
+def preview_template(form: Form, parts: DataParts, session: Session, **values: Any) -> dict:
+    """Row 1 as training text under the current format/template (updates as you type)."""
+    from core.data.formats import effective_format
+    from core.data.table import render_first
+
+    cfg = form.to_config(session, values)
+    df = session.cache.table(cfg)
+    tokenizer = session.cache.peek("tokenizer") if cfg.data.prompt_format == "chat" else None
+    text, error = render_first(cfg, df, cfg.data.text_column, tokenizer)
+    fmt = effective_format(cfg.data, [str(c) for c in df.columns])
+    return {parts.rendered: gr.update(value=text or error, label=f"Row 1 as the model will see it ({fmt} format)"),
+            parts.columns_row: gr.update(visible=fmt in ("instruction", "chat"))}
+
+
+@handler("update the split", light=True)
+def split_summary(form: Form, parts: DataParts, session: Session, **values: Any) -> dict:
+    cfg = form.to_config(session, values)
+    n = len(session.cache.table(cfg))
+    return {parts.split_note: split_text(n, cfg.data.test_size, cfg.data.max_rows,
+                                         has_validation(cfg))}
+
+
+def gradio_temp_dir() -> Path:
+    import os
+
+    return Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio")
+
+
+def show_source(source: str) -> tuple:
+    return (gr.update(visible=source == "bundled"), gr.update(visible=source == "upload"),
+            gr.update(visible=source == "hub"))

@@ -1,0 +1,209 @@
+"""The train tab's handlers and the views they return (thin calls into core/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from core.config import ConfigError
+from core.results.runs import Status
+from core.train.progress import (
+    Snapshot,
+    curve_rows,
+    event_line,
+    memory_line,
+    metric_summary,
+    status_payload,
+)
+from core.train.queue import default_queue
+
+from ..common import AppSettings, Form, Session, checked_config, handler
+from .layout import LOG_LINES, TrainParts, progress_html
+
+
+def status_markdown(job: Any, snapshot: Snapshot, position: int, note: str = "", shared: bool = False) -> str:
+    status = snapshot.status
+    name = f"`{snapshot.name}`"
+    lead = f"{note} " if note else ""
+    if status == Status.QUEUED:
+        if not shared:  # local mode refuses a second run, so a queued run is about to start
+            return f"{lead}**Starting** run {name}."
+        where = "next in line" if position <= 1 else f"number **{position}** in line"
+        return (f"{lead}**Waiting for the trainer**: you are {where}. Run {name} starts when the "
+                "runs ahead of it finish.")
+    if status in (Status.RUNNING, Status.STOPPING):
+        return f"{lead}**{status.capitalize()}** run {name}."
+    if status == Status.FINISHED:
+        return f"{lead}**Finished** run {name}. The trained weights are in `runs/{snapshot.name}/final`."
+    if status == Status.STOPPED:
+        return f"{lead}**Stopped** run {name}: {snapshot.message}"
+    return f"{lead}**Failed** run {name}: {snapshot.message or 'see the log'}"
+
+
+def log_text(job: Any, events: list[dict[str, Any]]) -> str:
+    lines = [f"run {job.name} · {job.cfg.model.name_or_path} · {job.cfg.adapter.method} · "
+             f"{job.cfg.data.hub_dataset or job.cfg.data.path}"]
+    lines += [f"data: {line}" for line in getattr(job, "data_report", []) or []]
+    info = getattr(job, "info", None)
+    if info is not None:
+        lines.append(f"model: {info.trainable_line}")
+    lines += [event_line(e) for e in events]
+    memory = memory_line(job.summary) if job.done else ""
+    if memory:
+        lines.append(memory)
+    if job.message and job.done:
+        lines.append(f"{job.status}: {job.message}")
+    return "\n".join(lines[-LOG_LINES:])
+
+
+def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: bool = False,
+         shared: bool = False) -> dict:
+    """Every live output for ``job``; the chart and log only when new events arrived. While
+    the run is live the chart is drawn in the background (ui/live_chart.py): a poll shows the
+    newest finished drawing and never waits for one."""
+    from core.results.runs import last_checkpoint
+
+    from ..live_chart import live_charts
+
+    queue = default_queue()
+    snap = job.snapshot()
+    position = queue.position(job)
+    live = snap.live
+    out: dict = {parts.status: status_markdown(job, snap, position, note, shared),
+                 parts.progress: progress_html(snap),
+                 parts.metrics: _metrics(snap, job.cfg.model.task, len(job.summary.get("labels") or []) or None),
+                 parts.start_btn: gr.update(interactive=not live),
+                 parts.stop_btn: gr.update(interactive=snap.status in (Status.QUEUED, Status.RUNNING)),
+                 parts.resume_btn: gr.update(interactive=not live and snap.status in (Status.STOPPED, Status.FAILED)
+                                             and last_checkpoint(job.run_dir) is not None),
+                 parts.timer: gr.Timer(active=live), parts.run_box: gr.update(visible=True),
+                 parts.plan: gr.update(visible=not live)}
+    charts = live_charts()
+    metric = headline_metric(job.cfg)
+    if force or not live:
+        chart = charts.draw_now(job.name, snap.events, metric)
+    else:
+        charts.request(job.name, snap.events, metric)
+        chart = charts.latest(job.name)
+    if chart is not None and (force or chart[0] != session.chart_drawn):
+        session.chart_drawn = chart[0]
+        out[parts.chart] = chart[1]
+    if force or snap.n_events != session.events_drawn or not live:
+        session.events_drawn = snap.n_events
+        rows = curve_rows(snap.events, job.cfg.model.task)
+        last = next((r for r in reversed(rows) if r["series"] == "train loss"), None)
+        out[parts.chart_note] = (f"{len(rows)} points · last train loss {last['value']:.4f} at step {last['step']}"
+                                 if last else f"{len(rows)} points · the curve starts after the first logged step")
+        out[parts.log] = log_text(job, snap.events)
+    return out
+
+
+def headline_metric(cfg: Any) -> str | None:
+    """The metric drawn on the chart's second axis (accuracy for classification)."""
+    return "eval_accuracy" if cfg.model.task == "sequence-classification" else None
+
+
+def _metrics(snap: Snapshot, task: str, num_labels: int | None = None) -> str:
+    summary = metric_summary(snap.baseline, snap.final, task)
+    text = ""
+    if summary:
+        text = ("**Validation, before → after training:** " if snap.final
+                else "**Baseline, the untrained model on the validation rows:** ") + summary
+    return text + coach_markdown(snap, num_labels)
+
+
+def coach_markdown(snap: Snapshot, num_labels: int | None) -> str:
+    """The coach's hints for the curve so far (core.train.coach), with the fix for each."""
+    from core.train.coach import hints
+
+    found = hints(snap.events, num_labels=num_labels, finished=snap.status == Status.FINISHED)
+    if not found:
+        return ""
+    return "\n\n" + "\n\n".join(f"> **Coach: {h.title}.** {h.message}  \n> *Try:* {h.fix}" for h in found)
+
+
+def _job(session: Session) -> Any:
+    return default_queue().latest_for(session.owner())
+
+
+@handler("plan the run", light=True)
+def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any) -> dict:
+    """What Start would do with the current settings, arithmetic included."""
+    from core.config import ConfigError
+    from core.data.sources import DataError
+    from core.train.plan import run_plan, timing_key
+
+    try:
+        cfg = form.to_config(session, values)
+        timed = session.timing[1] if session.timing and session.timing[0] == timing_key(cfg) else None
+        lines = run_plan(cfg, len(session.cache.table(cfg)), timed)
+    except (ConfigError, DataError) as exc:  # shown in place while the user is still typing
+        return {parts.plan: f"#### What Start will do\n{exc}"}
+    return {parts.plan: "#### What Start will do\n" + "\n".join(f"- {line}" for line in lines)}
+
+
+@handler("start training")
+def start_training(form: Form, parts: TrainParts, settings: AppSettings, session: Session, **values: Any) -> dict:
+    """Queue a training run with the current settings (a second click returns the same run)."""
+    cfg = checked_config(form, settings, session, values)
+    queue = default_queue()
+    before = queue.active_for(session.owner())
+    job = queue.submit(cfg, session.owner(), allow_queue=settings.allow_queue)
+    note = "Already training: this is your current run." if before is job else ""
+    session.job_name = job.name
+    return view(parts, session, job, note=note, force=True, shared=settings.allow_queue)
+
+
+@handler("refresh the run", light=True)
+def poll_training(parts: TrainParts, settings: AppSettings, session: Session) -> dict:
+    """The live view of this browser's latest run (what the timer calls)."""
+    job = _job(session)
+    if job is None:
+        return {parts.timer: gr.Timer(active=False)}
+    return view(parts, session, job, shared=settings.allow_queue)
+
+
+@handler("reattach to the run", light=True)
+def attach(parts: TrainParts, settings: AppSettings, session: Session) -> dict:
+    """On page load: show this browser's run, if any, with its whole curve so far."""
+    job = _job(session)
+    if job is None:
+        return {parts.timer: gr.Timer(active=False)}
+    session.events_drawn = session.chart_drawn = -1
+    return view(parts, session, job, note="Reattached to your run." if not job.done else "", force=True,
+                shared=settings.allow_queue)
+
+
+@handler("stop training", light=True)
+def stop_training(parts: TrainParts, settings: AppSettings, session: Session) -> dict:
+    """Stop this browser's run at the next step (a checkpoint is saved first)."""
+    job = default_queue().active_for(session.owner())
+    if job is None:
+        raise ConfigError("there is no run of yours to stop")
+    default_queue().cancel(job)
+    return view(parts, session, job, force=True, shared=settings.allow_queue)
+
+
+@handler("resume training")
+def resume_training(parts: TrainParts, settings: AppSettings, session: Session) -> dict:
+    """Continue this browser's stopped run from its last checkpoint (same settings)."""
+    from core.results.runs import last_checkpoint
+
+    queue = default_queue()
+    job = _job(session)
+    if job is None or job.status not in (Status.STOPPED, Status.FAILED) or last_checkpoint(job.run_dir) is None:
+        raise ConfigError("there is no stopped run with a checkpoint to resume")
+    resumed = queue.submit(job.cfg, session.owner(), allow_queue=settings.allow_queue, resume_dir=job.run_dir)
+    session.events_drawn = session.chart_drawn = -1
+    return view(parts, session, resumed, note="Resumed from the last checkpoint.", force=True,
+                shared=settings.allow_queue)
+
+
+@handler("read the run status", light=True)
+def training_status(session: Session) -> dict:
+    """JSON for pollers: status, step, max_steps, baseline and final metrics."""
+    job = _job(session)
+    if job is None:
+        return status_payload(None)
+    return status_payload(job.snapshot(), default_queue().position(job), job.cfg.model.task)

@@ -1,0 +1,45 @@
+"""The train tab's events: which handler each component triggers."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any
+
+from .. import multi_gpu as multi_gpu_section
+from .handlers import (
+    attach,
+    plan_training,
+    poll_training,
+    resume_training,
+    start_training,
+    stop_training,
+    training_status,
+)
+from .layout import TrainParts
+
+
+def wire(ctx: Any, parts: TrainParts) -> None:
+    form, session, settings = ctx.form, ctx.session, ctx.settings
+    live = [parts.status, parts.progress, parts.metrics, parts.start_btn, parts.stop_btn, parts.resume_btn,
+            parts.timer, parts.chart, parts.chart_note, parts.log, parts.run_box, parts.plan]
+    parts.start_btn.click(functools.partial(start_training, form, parts, settings), inputs=[session],
+                          inputs_kwargs=form.inputs(), outputs=live, api_name="start_training",
+                          concurrency_limit=None)
+    parts.timer.tick(functools.partial(poll_training, parts, settings), inputs=[session], outputs=live,
+                     api_name="poll_training", show_progress="hidden", concurrency_limit=None,
+                     trigger_mode="once")  # a slow tick is skipped, not queued up
+    parts.stop_btn.click(functools.partial(stop_training, parts, settings), inputs=[session], outputs=live,
+                         api_name="stop_training", concurrency_limit=None)
+    parts.resume_btn.click(functools.partial(resume_training, parts, settings), inputs=[session], outputs=live,
+                           api_name="resume_training", concurrency_limit=None)
+    parts.status_btn.click(training_status, inputs=[session], outputs=[parts.status_json],
+                           api_name="training_status", concurrency_limit=None, show_progress="hidden")
+    ctx.loaded.then(functools.partial(attach, parts, settings), inputs=[session], outputs=live,
+                    api_visibility="private", show_progress="hidden")
+    plan = dict(fn=functools.partial(plan_training, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
+                outputs=[parts.plan], show_progress="hidden")
+    ctx.tab_items[sys.modules[__package__]].select(api_name="plan_training", **plan)
+    multi_gpu_section.wire(ctx, parts.multi_gpu)
+    for comp in parts.fields:
+        comp.input(api_visibility="private", trigger_mode="always_last", **plan)
