@@ -207,6 +207,8 @@ class TrainConfig(_Section):
     logging_steps: int = _f(5, "Record the training loss every this many steps.")
     seed: int = _f(42, "Random seed for data order and new weights; same seed + config = same losses.")
     torch_threads: int = _f(0, "CPU threads for PyTorch (0 = one per physical core).")
+    report_to: Literal["tensorboard", "none"] = _f(
+        "tensorboard", "Also write TensorBoard event files in the run folder (tensorboard --logdir workspace/runs).")
     run_name: str = _f("", "Name of the run folder under the workspace's runs/; empty = generated.")
 
     def __post_init__(self) -> None:

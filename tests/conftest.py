@@ -135,3 +135,19 @@ def browser(tmp_path_factory):
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, env=env)
         yield b
         b.close()
+
+
+# --------------------------------------------------------------------------- markers
+SLOW_FIXTURES = {"app_server", "app_factory", "trained_lora_run", "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark what starts app servers or trains shared runs as slow (and browser tests as browser),
+    so `pytest -m "not slow and not browser"` is the quick loop. Tests that train a model
+    themselves carry `@pytest.mark.slow` (or a module-level `pytestmark`)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+        if "browser" in used:
+            item.add_marker(pytest.mark.browser)

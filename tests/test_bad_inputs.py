@@ -15,6 +15,8 @@ import pytest
 from core.config import STARTER_TINY_GPT2, ConfigError, RunConfig
 from core.train.job import Job
 
+pytestmark = pytest.mark.slow  # trains real models
+
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"train": {"max_steps": 1, "eval_strategy": "no", "save_strategy": "no"}, "data": {"max_length": 32}}
 

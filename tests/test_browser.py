@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from browser_helpers import assert_clean, needs_chromium, open_tab, set_number, shot
 
 POINTS = re.compile(r"(\d+) points · last train loss [\d.]+ at step (\d+)")
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 
 
 def chart_points(page) -> tuple[int, int]:

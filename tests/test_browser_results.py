@@ -10,6 +10,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
 from browser_helpers import (
     assert_clean,
     needs_chromium,
@@ -22,7 +23,7 @@ from browser_helpers import (
     wait_text,
 )
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 
 
 def run_name(page) -> str:

@@ -144,7 +144,17 @@ def test_causal_template_formatting(tmp_path):
                               data={"path": str(quotes), "template": "Quote by {author}: {quote}"})
     prep = prepare(cfg)
     assert prep.report.prompt_format == "template"
-    assert all(t.startswith("Quote by ") for t in prep.train["text"][:20])
+    source = pd.read_csv(quotes)
+    expected = {f"Quote by {a}: {q}" for a, q in zip(source["author"], source["quote"])}
+    assert set(prep.train["text"]) <= expected and len(prep.train) + len(prep.validation) == len(expected)
+    assert not any("{" in t for t in prep.train["text"])  # every field rendered
+    from core.data.tokenize import encode_dataset
+    from core.model.load import load_tokenizer
+
+    tok = load_tokenizer(cfg)
+    ids = encode_dataset(prep.train, tok, cfg)["input_ids"]
+    short = [row for row in ids if len(row) < cfg.data.max_length]
+    assert short and all(row[-1] == tok.eos_token_id for row in short)  # the model learns where a quote ends
     bad = cfg.replace(data={"template": "Quote by {writer}: {quote}"})
     with pytest.raises(DataError, match="'writer'"):
         prepare(bad)

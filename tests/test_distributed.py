@@ -6,9 +6,12 @@ import shlex
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from core.train.distributed import accelerate_config, cpu_test_command, launch_files
+
+pytestmark = pytest.mark.slow  # trains real models
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +34,33 @@ def test_two_process_run_writes_one_consistent_folder(tmp_path):
     train_steps = [json.loads(x)["step"] for x in lines if json.loads(x)["type"] == "train"]
     assert train_steps == sorted(set(train_steps))  # written once, by rank 0
     assert sorted(p.name for p in (run / "checkpoints").iterdir()) == ["checkpoint-3", "checkpoint-6"]
+    assert (run / "final" / "adapter_model.safetensors").is_file()
+
+
+def test_the_fsdp_config_the_train_tab_writes_runs_with_two_cpu_ranks(tmp_path):
+    """FSDP (version 2, transformer-block wrapping) from launch_files, moved to CPU for this
+    machine (use_cpu, no mixed precision, no gpu_ids): two gloo ranks shard a tiny GPT-2 +
+    LoRA and write one run folder with the adapter."""
+    text, cmd = launch_files(2, "fsdp", mixed_precision="no")
+    acc = yaml.safe_load(text)
+    assert acc["distributed_type"] == "FSDP" and acc["fsdp_config"]["fsdp_version"] == 2
+    acc.update(use_cpu=True)
+    acc.pop("gpu_ids", None)
+    config = tmp_path / "accelerate_config.yaml"
+    config.write_text(yaml.safe_dump(acc))
+    ws = tmp_path / "ws"
+    argv = shlex.split(cmd)
+    argv[argv.index("--config_file") + 1] = str(config)
+    argv = argv[:-1] + ["--quiet", "--set", "model.name_or_path=starter:tiny-gpt2", "--set", "model.task=causal-lm",
+                        "--set", "data.path=assets/data/quotes.csv", "--set", "data.max_rows=80",
+                        "--set", "data.max_length=32", "--set", "train.max_steps=3", "--set", "train.eval_strategy=no",
+                        "--set", "train.save_strategy=no"]
+    r = subprocess.run(argv, cwd=ROOT, env={**os.environ, "FTS_WORKSPACE": str(ws)}, capture_output=True, text=True,
+                       timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    (run,) = list((ws / "runs").iterdir())
+    s = json.loads((run / "summary.json").read_text())
+    assert s["status"] == "finished" and s["world_size"] == 2 and s["steps"] == 3
     assert (run / "final" / "adapter_model.safetensors").is_file()
 
 

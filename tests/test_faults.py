@@ -22,6 +22,8 @@ from core.results.runs import (
 )
 from core.train.job import Job
 
+pytestmark = pytest.mark.slow  # trains real models
+
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = RunConfig().replace(data={"max_rows": 120, "max_length": 48},
                             train={"max_steps": 16, "logging_steps": 1, "eval_strategy": "no",

@@ -17,7 +17,7 @@ def test_every_config_field_is_documented():
 
 def test_every_api_name_is_documented():
     names = set()
-    for path in (ROOT / "ui").glob("*.py"):
+    for path in (ROOT / "ui").rglob("*.py"):
         names |= set(re.findall(r'api_name="([a-z_]+)"', path.read_text()))
     assert len(names) >= 20
     missing = sorted(n for n in names if f"`{n}`" not in README)

@@ -14,6 +14,8 @@ from core.config import STARTER_TINY_GPT2, RunConfig
 from core.results.runs import last_checkpoint, list_runs, read_events, read_summary
 from core.train.job import Job
 
+pytestmark = pytest.mark.slow  # trains real models
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SENTIMENT_FAST = RunConfig().replace(
@@ -154,8 +156,9 @@ def test_cli_estimate_prints_memory_and_time_before_training():
     assert r.returncode == 0, r.stderr[-2000:]
     out = json.loads(r.stdout.strip().splitlines()[-1])
     mem, t = out["memory"], out["time"]
-    assert mem["fits"] is True and mem["total"] == sum(mem[k] for k in ("weights", "gradients", "optimizer",
-                                                                        "activations", "overhead", "checkpoint_read"))
+    assert mem["fits"] is True
+    assert 85e6 < mem["weights"] < 95e6  # MiniLM's 22.7M parameters in fp32 (+ the small head)
+    assert mem["activations"] > 0 and mem["total"] > mem["weights"] + mem["activations"] + mem["optimizer"]
     assert 0 < mem["gradients"] < 0.01 * mem["weights"]  # LoRA: gradients for the adapters only
     assert t["steps_per_epoch"] == 6 and t["total_steps"] == 18 and t["seconds_per_step"] > 0  # 96 rows / 16, 3 epochs
     r = subprocess.run([sys.executable, "-m", "core", "estimate", str(preset), "--set", "data.path=nope.csv"],

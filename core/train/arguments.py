@@ -63,7 +63,7 @@ def training_kwargs(cfg: RunConfig) -> dict[str, Any]:
         seed=t.seed,
         train_sampling_strategy="group_by_length" if effective_padding(cfg) == "group_by_length" else "random",
         include_num_input_tokens_seen="non_padding",
-        report_to="none",
+        report_to=t.report_to,
         disable_tqdm=True,
         dataloader_num_workers=0,
         label_names=["labels"],
@@ -84,7 +84,11 @@ def training_arguments(cfg: RunConfig, output_dir: str, precision: str, use_cpu:
     """``TrainingArguments`` for a run of ``cfg``."""
     from transformers import TrainingArguments
 
-    return TrainingArguments(**runtime_kwargs(output_dir, precision, use_cpu), **training_kwargs(cfg))
+    kwargs = training_kwargs(cfg)
+    # The job's own writers (core.train.loggers) record every event, the baseline and final
+    # evaluations included, so the Trainer's integrations stay off; the exported script uses them.
+    kwargs["report_to"] = "none"
+    return TrainingArguments(**runtime_kwargs(output_dir, precision, use_cpu), **kwargs)
 
 
 def hyperparameters(cfg: RunConfig, precision: str = "") -> dict[str, Any]:

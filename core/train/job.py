@@ -18,7 +18,6 @@ very same job.
 from __future__ import annotations
 
 import gc
-import json
 import math
 import os
 import shutil
@@ -39,6 +38,7 @@ from ..results.runs import (
 )
 from .arguments import training_arguments
 from .distributed import is_main_process, world_size
+from .loggers import MetricsFile, writers_for
 from .memory import peak_memory_mb, reset_peak_memory
 from .progress import Snapshot
 
@@ -131,7 +131,8 @@ class Job:
         self._t0 = 0.0
         self._step0 = 0
         self._tokens0 = 0
-        self._metrics_fh: Any = None
+        # metrics.jsonl and TensorBoard subscribe to the events (rank 0 only: one record per run)
+        self.writers = writers_for(cfg.train.report_to, self.run_dir) if self.is_main else []
         self.on_finish: list[Callable[["Job"], None]] = []
         if not resume:
             if self.is_main:
@@ -316,8 +317,6 @@ class Job:
             step = int(ckpt.name.split("-")[-1])
             self.events = [e for e in self.events if e.get("step", 0) <= step]
             self._rewrite_events()
-        if self.is_main:
-            self._metrics_fh = open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8")
         t0 = time.time()
         out = trainer.train(resume_from_checkpoint=str(ckpt) if ckpt else None)
         self.summary["train_runtime_s"] = round(time.time() - t0, 3)
@@ -374,12 +373,11 @@ class Job:
                 pass
 
     def _release(self) -> None:
-        if self._metrics_fh is not None:
+        for writer in self.writers:
             try:
-                self._metrics_fh.close()
-            except OSError:
+                writer.close()
+            except Exception:  # noqa: BLE001 - closing a log must not hide the run's status
                 pass
-            self._metrics_fh = None
         gc.collect()
         try:
             import torch
@@ -431,22 +429,13 @@ class Job:
     def _append_event(self, ev: dict[str, Any]) -> None:
         with self._lock:
             self.events.append(ev)
-            if not self.is_main:
-                return
-            fh = self._metrics_fh
-            if fh is None:
-                with open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8") as f:
-                    f.write(json.dumps(ev) + "\n")
-            else:
-                fh.write(json.dumps(ev) + "\n")
-                fh.flush()
+            for writer in self.writers:
+                writer.write(ev)
 
     def _rewrite_events(self) -> None:
-        if not self.is_main:
-            return
-        with open(self.run_dir / "metrics.jsonl", "w", encoding="utf-8") as fh:
-            for ev in self.events:
-                fh.write(json.dumps(ev) + "\n")
+        for writer in self.writers:
+            if isinstance(writer, MetricsFile):
+                writer.rewrite(self.events)
 
     def _write_summary(self) -> None:
         if self.is_main:
