@@ -65,3 +65,16 @@ def compare_strategies(ctx: Context, name: str, make_cfg: Callable[[str], Any], 
 
 # One whole epoch, no evaluation or checkpoints (see the module docstring).
 ONE_EPOCH = {**NO_EVAL, "num_train_epochs": 1.0, "max_steps": -1}
+
+
+def epoch_detail(figs: dict[str, Any], strategies: list[str], make_cfg: Callable[[str], Any]) -> dict[str, Any]:
+    """The detail both padding measures report: real tokens/s and step seconds per arm, the
+    real tokens each arm saw (the same for all, or the comparison is unfair), pad fractions."""
+    a = figs["auto"]
+    return {"real_tokens_per_second": {s: figs[s]["tokens_per_second"] for s in strategies},
+            "tokens_per_second_runs": {s: figs[s]["tokens_per_second_runs"] for s in strategies},
+            "arm_step_seconds": {s: figs[s]["seconds_runs"] for s in strategies},
+            "real_tokens_per_epoch": a["real_tokens"],
+            "same_real_tokens_every_arm": len({figs[s]["real_tokens"] for s in strategies}) == 1,
+            "steps_per_epoch": a["steps"], "pad_fraction": pad_fractions(make_cfg("auto")),
+            "load_avg_end": figs["_load_avg_end"]}

@@ -27,22 +27,25 @@ def workspace() -> Path:
     return root
 
 
-def runs_dir() -> Path:
-    d = workspace() / "runs"
+def _workspace_folder(name: str) -> Path:
+    d = workspace() / name
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+def runs_dir() -> Path:
+    """One folder per run (config, metrics, summary, checkpoints, final model)."""
+    return _workspace_folder("runs")
 
 
 def uploads_dir() -> Path:
-    d = workspace() / "uploads"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+    """Uploaded data files, one folder per session."""
+    return _workspace_folder("uploads")
 
 
 def cache_dir() -> Path:
-    d = workspace() / "cache"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+    """Starters built or converted once, and other reusable artifacts."""
+    return _workspace_folder("cache")
 
 
 def allowed_roots() -> list[Path]:

@@ -45,23 +45,9 @@ def peak_flops(name: str) -> float | None:
 
 
 def build_model(folder: Path, shape: dict[str, Any]) -> int:
-    import torch
-    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+    from core.model.starters import random_causal_lm
 
-    from core.config import STARTER_MINILM
-    from core.model.load import resolve_source
-
-    tok = AutoTokenizer.from_pretrained(resolve_source(STARTER_MINILM))
-    tok.bos_token, tok.eos_token = tok.cls_token, tok.sep_token
-    config = LlamaConfig(bos_token_id=tok.cls_token_id, eos_token_id=tok.sep_token_id,
-                         pad_token_id=tok.pad_token_id, **shape)
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        model = LlamaForCausalLM(config)
-    n = sum(p.numel() for p in model.parameters())
-    model.save_pretrained(folder, safe_serialization=True)
-    tok.save_pretrained(folder)
-    return n
+    return random_causal_lm(folder, "llama", shape)
 
 
 def synthetic_data(path: Path, rows: int, words: int) -> None:

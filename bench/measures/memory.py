@@ -29,24 +29,10 @@ SHAPE = dict(n_embd=768, n_layer=8, n_head=12, n_positions=256)
 
 def build_model(folder: Any) -> dict[str, Any]:
     """The GPT-2-style model from a config (seed 0), with the MiniLM tokenizer."""
-    import torch
-    from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
-
-    from core.config import STARTER_MINILM
-    from core.model.load import resolve_source
+    from core.model.starters import random_causal_lm
 
     if not (folder / "model.safetensors").is_file():
-        tok = AutoTokenizer.from_pretrained(resolve_source(STARTER_MINILM))
-        tok.bos_token, tok.eos_token = tok.cls_token, tok.sep_token
-        config = GPT2Config(vocab_size=len(tok), bos_token_id=tok.cls_token_id, eos_token_id=tok.sep_token_id,
-                            pad_token_id=tok.pad_token_id, **SHAPE)
-        with torch.random.fork_rng():
-            torch.manual_seed(0)
-            model = GPT2LMHeadModel(config)
-        n = sum(p.numel() for p in model.parameters())
-        model.save_pretrained(folder, safe_serialization=True)
-        tok.save_pretrained(folder)
-        del model
+        n = random_causal_lm(folder, "gpt2", SHAPE)
         (folder / "params.txt").write_text(str(n))
     return {"params": int((folder / "params.txt").read_text()), **SHAPE, "vocab": 30522}
 

@@ -15,7 +15,7 @@ value = A / B. Pad fractions from core.data.tokenize.padding_comparison.
 from __future__ import annotations
 
 from ..env import Context, rnd
-from ..padding import ONE_EPOCH, compare_strategies, pad_fractions
+from ..padding import ONE_EPOCH, compare_strategies, epoch_detail
 from ..result import Result, check
 from ..training import quotes_cfg
 
@@ -35,20 +35,14 @@ def run(ctx: Context) -> Result:
     figs = compare_strategies(ctx, NAME, make_cfg, strategies, rounds=rounds)
     a, b = figs["auto"], figs["max_length"]
     value = a["tokens_per_second"] / b["tokens_per_second"]
-    same = len({figs[s]["real_tokens"] for s in strategies}) == 1
     detail = {
         "compared": "padding=auto (packing) vs padding=max_length, one epoch each, job runs interleaved "
                     "step by step",
         "model": "starter:tiny-gpt2", "method": "full", "batch_size": 16, "max_length": MAX_LENGTH,
         "data": "assets/data/quotes.csv", "template": "Quote by {author}: {quote}", "rounds": rounds,
-        "real_tokens_per_second": {s: figs[s]["tokens_per_second"] for s in strategies},
-        "tokens_per_second_runs": {s: figs[s]["tokens_per_second_runs"] for s in strategies},
-        "arm_step_seconds": {s: figs[s]["seconds_runs"] for s in strategies},
-        "real_tokens_per_epoch": a["real_tokens"], "same_real_tokens_every_arm": same,
-        "steps_per_epoch": a["steps"],
-        "pad_fraction": pad_fractions(make_cfg("auto")),
-        "load_avg_end": figs["_load_avg_end"],
+        **epoch_detail(figs, strategies, make_cfg),
     }
+    same = detail["same_real_tokens_every_arm"]
     if "dynamic" in figs:
         detail["ratio_dynamic_vs_max_length"] = rnd(figs["dynamic"]["tokens_per_second"] / b["tokens_per_second"])
     else:

@@ -16,7 +16,7 @@ Pad fractions per strategy come from core.data.tokenize.padding_comparison.
 from __future__ import annotations
 
 from ..env import Context, rnd
-from ..padding import ONE_EPOCH, compare_strategies, pad_fractions
+from ..padding import ONE_EPOCH, compare_strategies, epoch_detail
 from ..result import Result, check
 from ..training import minilm_cfg
 
@@ -37,19 +37,14 @@ def run(ctx: Context) -> Result:
     figs = compare_strategies(ctx, NAME, make_cfg, strategies, rounds=1)
     a, b = figs["auto"], figs["max_length"]
     value = a["tokens_per_second"] / b["tokens_per_second"]
-    same = len({figs[s]["real_tokens"] for s in strategies}) == 1
     detail = {
         "compared": "padding=auto (group_by_length) vs padding=max_length, one epoch each, job runs "
                     "interleaved step by step",
         "model": "starter:all-MiniLM-L6-v2", "method": "lora", "batch_size": 16, "max_length": MAX_LENGTH,
         "data": "assets/data/sentiment.csv",
-        "real_tokens_per_second": {s: figs[s]["tokens_per_second"] for s in strategies},
-        "arm_step_seconds": {s: figs[s]["seconds_runs"] for s in strategies},
-        "real_tokens_per_epoch": a["real_tokens"], "same_real_tokens_every_arm": same,
-        "steps_per_epoch": a["steps"],
-        "pad_fraction": pad_fractions(make_cfg("auto")),
-        "load_avg_end": figs["_load_avg_end"],
+        **epoch_detail(figs, strategies, make_cfg),
     }
+    same = detail["same_real_tokens_every_arm"]
     if "dynamic" in figs:
         c = figs["dynamic"]
         detail["ratio_dynamic_vs_max_length"] = rnd(c["tokens_per_second"] / b["tokens_per_second"])

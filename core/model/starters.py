@@ -27,22 +27,32 @@ def materialize_tiny_gpt2() -> Path:
         return _build_tiny_gpt2(target)
 
 
-def _build_tiny_gpt2(target: Path) -> Path:
+def random_causal_lm(folder: Path, architecture: str, shape: dict, seed: int = 0) -> int:
+    """Write a causal LM with random weights (``architecture`` "gpt2" or "llama", ``shape`` its
+    config sizes) and the MiniLM tokenizer (its [CLS]/[SEP] as BOS/EOS) to ``folder``; returns
+    the parameter count. The tiny starter and the bench's larger test models are built so."""
     import torch
-    from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
+    from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM
 
     from .load import resolve_source
 
+    config_cls, model_cls = {"gpt2": (GPT2Config, GPT2LMHeadModel), "llama": (LlamaConfig, LlamaForCausalLM)}[architecture]
     tok = AutoTokenizer.from_pretrained(resolve_source(STARTER_MINILM))
     tok.bos_token, tok.eos_token = tok.cls_token, tok.sep_token
-    config = GPT2Config(vocab_size=len(tok), bos_token_id=tok.cls_token_id, eos_token_id=tok.sep_token_id,
-                        pad_token_id=tok.pad_token_id, **TINY_GPT2)
+    config = config_cls(**{"vocab_size": len(tok), "bos_token_id": tok.cls_token_id,
+                           "eos_token_id": tok.sep_token_id, "pad_token_id": tok.pad_token_id, **shape})
     with torch.random.fork_rng():
-        torch.manual_seed(0)
-        model = GPT2LMHeadModel(config)
+        torch.manual_seed(seed)
+        model = model_cls(config)
+    n = sum(p.numel() for p in model.parameters())
+    model.save_pretrained(folder, safe_serialization=True)
+    tok.save_pretrained(folder)
+    return n
+
+
+def _build_tiny_gpt2(target: Path) -> Path:
     tmp = target.with_name(f"tiny-gpt2.tmp{os.getpid()}")
-    model.save_pretrained(tmp, safe_serialization=True)
-    tok.save_pretrained(tmp)
+    random_causal_lm(tmp, "gpt2", TINY_GPT2)
     (tmp / "README.md").write_text("Tiny GPT-2 built from a config with random weights (seed 0) by "
                                    "Fine-Tune Studio; tokenizer from all-MiniLM-L6-v2.\n")
     try:
