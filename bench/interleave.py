@@ -155,8 +155,10 @@ def baton_job(cfg: Any, baton: Baton, arm: str) -> Any:
 
 
 def job_tokens(job: Any) -> int | None:
-    """The Trainer's non-padding token count at the end of training, from the job's events."""
-    seen = [e["num_input_tokens_seen"] for e in job.events if isinstance(e.get("num_input_tokens_seen"), (int, float))]
+    """The non-padding token count at the end of training, from the job's events: TRL's
+    num_tokens for causal LM, the Trainer's num_input_tokens_seen for classification."""
+    key = "num_tokens" if any("num_tokens" in e for e in job.events) else "num_input_tokens_seen"
+    seen = [e[key] for e in job.events if isinstance(e.get(key), (int, float))]
     return int(max(seen)) if seen else None
 
 

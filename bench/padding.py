@@ -21,12 +21,12 @@ from .training import NO_EVAL, cleanup_run
 def pad_fractions(cfg: Any) -> list[dict[str, Any]]:
     """core.padding_comparison on the training split, at the config's batch size."""
     from core.data.prepare import prepare
-    from core.data.tokenize import lengths_of, padding_comparison
+    from core.data.tokenize import padding_comparison, train_lengths
     from core.model.load import load_tokenizer
 
     tok = load_tokenizer(cfg)
     prepared = prepare(cfg, tok)
-    lengths = lengths_of(prepared.train, tok, cfg)
+    lengths = train_lengths(prepared, tok, cfg)
     rows = padding_comparison(lengths, cfg.train.per_device_train_batch_size, cfg.data.max_length,
                                          seed=cfg.train.seed, task=cfg.model.task)
     return [{k: (rnd(v) if isinstance(v, float) else v) for k, v in r.items() if k != "label"} for r in rows]

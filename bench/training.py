@@ -3,7 +3,7 @@
 
 :func:`run_job` runs ``core.train.job.Job`` to the end, as the CLI does (bench/interleave.py
 runs several jobs side by side). :func:`run_bare_trainer` builds the same tokenizer, splits, tokenized datasets,
-collator, model and ``TrainingArguments`` through the same core functions, in the same
+collator, model and trainer through the same core functions (core.train.trainers), in the same
 order and with the same seeds, and then calls ``Trainer.train()`` with nothing else
 attached: the reference a user would write by hand.
 """
@@ -95,15 +95,13 @@ def run_bare_trainer(cfg: Any, out_dir: Path, evaluate_first: bool = True,
 
 
 def _build_bare(cfg: Any, out_dir: Path, callbacks: list[Any] | None) -> tuple[Any, int]:
-    from transformers import Trainer, set_seed
+    from transformers import set_seed
 
     from core.data.prepare import prepare
-    from core.data.tokenize import effective_padding, encode_dataset, make_collator
     from core.model.hardware import hardware, resolve_precision
     from core.model.load import load_model, load_tokenizer
-    from core.results.evaluation import make_compute_metrics
-    from core.train.arguments import training_arguments
     from core.train.job import set_threads
+    from core.train.trainers import build_trainer, inputs_for
 
     set_threads(cfg)
     hw = hardware()
@@ -111,19 +109,12 @@ def _build_bare(cfg: Any, out_dir: Path, callbacks: list[Any] | None) -> tuple[A
     set_seed(cfg.train.seed)
     tok = load_tokenizer(cfg)
     prepared = prepare(cfg, tok)
-    train_tok = encode_dataset(prepared.train, tok, cfg)
-    val_tok = encode_dataset(prepared.validation, tok, cfg)
+    inputs = inputs_for(cfg, tok, prepared)
     set_seed(cfg.train.seed)
     model, _ = load_model(cfg, prepared.label_names, tok)
-    if effective_padding(cfg) == "packing":
-        model.config.use_cache = False
-    args = training_arguments(cfg, str(out_dir), precision, use_cpu=not hw["cuda"])
-    is_cls = cfg.model.task == "sequence-classification"
-    trainer = Trainer(model=model, args=args, train_dataset=train_tok, eval_dataset=val_tok,
-                      processing_class=tok, data_collator=make_collator(tok, cfg),
-                      compute_metrics=make_compute_metrics(len(prepared.label_names)) if is_cls else None,
-                      callbacks=callbacks)
-    return trainer, len(train_tok)
+    trainer = build_trainer(cfg, model, inputs, str(out_dir), precision, use_cpu=not hw["cuda"],
+                            callbacks=list(callbacks or []), num_labels=len(prepared.label_names or []))
+    return trainer, len(inputs.train)
 
 
 def cleanup_run(job: Any) -> None:

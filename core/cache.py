@@ -63,21 +63,29 @@ class PreviewCache:
 
         return self._get("tokenizer", self._tokenizer_key(cfg), lambda: load_tokenizer(cfg))
 
+    def loaded_tokenizer(self, cfg: RunConfig) -> Any:
+        """The tokenizer for ``cfg``'s model if it is loaded already, else None (never loads)."""
+        with self._lock:
+            held = self._slots.get("tokenizer")
+            return held[1] if held is not None and held[0] == self._tokenizer_key(cfg) else None
+
     def prepared(self, cfg: RunConfig) -> Any:
         """The cleaned, split data exactly as training will see it."""
         from .data.prepare import prepare
 
-        key = (source_key(cfg), json.dumps(cfg.to_dict()["data"], sort_keys=True), cfg.model.task,
-               cfg.train.seed, self._tokenizer_key(cfg))
+        raw = cfg.to_dict()
+        key = (source_key(cfg), json.dumps(raw["data"], sort_keys=True), json.dumps(raw["sft"], sort_keys=True),
+               cfg.model.task, cfg.train.seed, self._tokenizer_key(cfg))
         return self._get("prepared", key, lambda: prepare(cfg, self.tokenizer(cfg)))
 
     def lengths(self, cfg: RunConfig) -> list[int]:
         """Untruncated token lengths of the training split."""
-        from .data.tokenize import lengths_of
+        from .data.tokenize import train_lengths
 
         prepared = self.prepared(cfg)
-        key = (id(prepared), self._tokenizer_key(cfg), cfg.data.add_eos)
-        return self._get("lengths", key, lambda: lengths_of(prepared.train, self.tokenizer(cfg), cfg))
+        key = (id(prepared), self._tokenizer_key(cfg), cfg.data.add_eos, json.dumps(cfg.to_dict()["sft"]),
+               cfg.data.chat_template)
+        return self._get("lengths", key, lambda: train_lengths(prepared, self.tokenizer(cfg), cfg))
 
     def base_model(self, cfg: RunConfig, labels: list[str] | None) -> tuple[Any, Any]:
         """(model, ModelInfo) without the method applied: the Model and Method tabs' view."""

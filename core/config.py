@@ -1,6 +1,6 @@
 """RunConfig: the single source of truth for a fine-tuning run.
 
-Small dataclasses (data, model, adapter, quant, train, generate) composed into one
+Small dataclasses (data, sft, model, adapter, quant, train, generate) composed into one
 ``RunConfig``. The UI builds its widgets from the field metadata (help text and
 choices), the CLI applies ``--set section.field=value`` overrides, presets are YAML
 files holding only the differences from the defaults, and the exported script is
@@ -24,6 +24,7 @@ import yaml
 
 STARTER_MINILM = "starter:all-MiniLM-L6-v2"
 STARTER_TINY_GPT2 = "starter:tiny-gpt2"
+STARTER_SMOLLM2 = "starter:SmolLM2-135M-Instruct"
 
 
 class ConfigError(ValueError):
@@ -98,13 +99,27 @@ class DataConfig(_Section):
     text_column: str = _f("", "Column holding the input text; empty = detect automatically.")
     text_pair_column: str = _f("", "Second text column for sentence-pair tasks; empty = detect (or none).")
     label_column: str = _f("", "Column holding the class label (classification); empty = detect automatically.")
-    prompt_format: Literal["auto", "text", "template", "instruction", "chat"] = _f(
-        "auto", "How rows become training text for causal LM: the raw text column, a {column} template, "
-                "an instruction/response layout, or the tokenizer's chat template.")
+    prompt_format: Literal["auto", "text", "template", "prompt_completion", "instruction", "sharegpt",
+                           "messages"] = _f(
+        "auto", "How rows become causal-LM training examples: auto = detect from the columns; text = one text "
+                "column; template = a {column} template; prompt_completion = prompt and completion columns; "
+                "instruction = instruction (+ optional input) and output/response columns (Alpaca); sharegpt = "
+                "conversations of from/value turns; messages = role/content messages (OpenAI style).")
     template: str = _f("", "Template with {column} fields, e.g. 'Quote by {author}: {quote}' (prompt_format=template).")
-    instruction_column: str = _f("instruction", "Instruction column for prompt_format=instruction or chat.")
-    response_column: str = _f("response", "Response column for prompt_format=instruction or chat.")
-    add_eos: bool = _f(True, "Append the end-of-sequence token so a causal LM learns where to stop.")
+    instruction_column: str = _f("instruction", "Instruction column (prompt_format=instruction).")
+    input_column: str = _f("input", "Optional input column appended to the instruction (Alpaca); ignored when absent.")
+    response_column: str = _f("", "Answer column (prompt_format=instruction); empty = detect: output, response "
+                                  "or answer.")
+    conversation_column: str = _f("", "Column holding the conversations (sharegpt, messages); empty = detect: "
+                                      "messages, conversations, conversation, chat.")
+    system_prompt: str = _f("", "System message put first in every conversation, prompt/completion or instruction "
+                                "row that has none; empty = none (a chat template may add its own default).")
+    chat_template: Literal["model", "chatml", "plain"] = _f(
+        "model", "Layout of prompt/completion, instruction and chat rows: model = the tokenizer's own chat "
+                 "template; chatml = a ChatML layout for a model without one (it never saw the markers); plain = "
+                 "'### Instruction / ### Response' text, no chat markup (not for conversations).")
+    add_eos: bool = _f(True, "Plain text and templates: end each example with the end-of-sequence token so the "
+                             "model learns where to stop (answers in the other formats always end with it).")
     test_size: float = _f(0.2, "Share of rows held out for validation when there is no validation file.")
     max_rows: int = _f(0, "Use at most this many rows (0 = all); handy for quick experiments.")
     max_length: int = _f(128, "Tokens kept per example; longer examples are truncated.")
@@ -121,6 +136,30 @@ class DataConfig(_Section):
         if self.prompt_format == "template":
             _check(bool(self.template.strip()), "data.template", "non-empty when prompt_format is template",
                    self.template)
+        if self.prompt_format in ("sharegpt", "messages"):
+            _check(self.chat_template != "plain", "data.chat_template",
+                   "model or chatml for conversations (prompt_format sharegpt or messages)", self.chat_template)
+
+
+@dataclass
+class SFTSettings(_Section):
+    """What the loss is computed on for causal LM (names as in TRL's SFTConfig)."""
+
+    _section = "sft"
+    completion_only_loss: bool = _f(True, "Prompt/completion and instruction rows: loss on the completion (the "
+                                          "answer and its end-of-sequence token) only; false trains on the prompt "
+                                          "too.")
+    assistant_only_loss: bool = _f(True, "Conversations: loss on the assistant turns only, each with its "
+                                         "end-of-turn token; false trains on every turn, system and user included.")
+    last_turn_only: bool = _f(False, "Conversations: train on the last assistant turn only; the turns before it "
+                                     "are context.")
+
+    def __post_init__(self) -> None:
+        self._validate_types()
+        if self.last_turn_only:
+            _check(self.assistant_only_loss, "sft.assistant_only_loss",
+                   "true when sft.last_turn_only is on (training on every turn contradicts it)",
+                   self.assistant_only_loss)
 
 
 @dataclass
@@ -128,7 +167,7 @@ class ModelConfig(_Section):
     _section = "model"
     name_or_path: str = _f(STARTER_MINILM,
                            "Model to fine-tune: a Hub id, a local folder, or an offline starter "
-                           f"({STARTER_MINILM}, {STARTER_TINY_GPT2}).")
+                           f"({STARTER_MINILM}, {STARTER_SMOLLM2}, {STARTER_TINY_GPT2}: random weights, for tests).")
     task: Literal["sequence-classification", "causal-lm"] = _f(
         "sequence-classification", "What the model learns: predict a label, or continue text (causal LM).")
     dtype: Literal["auto", "float32", "float16", "bfloat16"] = _f(
@@ -269,6 +308,7 @@ def _safe_name(name: str) -> bool:
 
 SECTIONS: dict[str, type] = {
     "data": DataConfig,
+    "sft": SFTSettings,
     "model": ModelConfig,
     "adapter": AdapterConfig,
     "quant": QuantConfig,
@@ -294,6 +334,7 @@ PRECISIONS = choices(TrainConfig, "precision")
 @dataclass
 class RunConfig:
     data: DataConfig = field(default_factory=DataConfig)
+    sft: SFTSettings = field(default_factory=SFTSettings)
     model: ModelConfig = field(default_factory=ModelConfig)
     adapter: AdapterConfig = field(default_factory=AdapterConfig)
     quant: QuantConfig = field(default_factory=QuantConfig)

@@ -3,7 +3,8 @@
 The project folder holds ``assets/`` (read-only bundled data and presets). Everything the
 studio writes goes under one *workspace* folder: ``runs/`` (one folder per run),
 ``uploads/`` and ``cache/`` (materialised starter models, tokenization cache).
-``FTS_WORKSPACE`` moves it (tests point it at a temporary folder).
+``FTS_WORKSPACE`` moves it (tests point it at a temporary folder); ``FTS_STARTERS`` moves
+only the starters, so several workspaces can share them.
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ def uploads_dir() -> Path:
 def cache_dir() -> Path:
     """Starters built or converted once, and other reusable artifacts."""
     return _workspace_folder("cache")
+
+
+def starters_dir() -> Path:
+    """Where offline starters are built or converted once: ``cache/starters`` in the workspace,
+    or ``FTS_STARTERS`` (several workspaces, e.g. the test suite's app servers, can share one
+    converted SmolLM2 instead of converting it each)."""
+    override = os.environ.get("FTS_STARTERS", "").strip()
+    d = Path(override).expanduser().resolve() if override else cache_dir() / "starters"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
 
 
 def allowed_roots() -> list[Path]:

@@ -88,10 +88,10 @@ def run(ctx: Context) -> Result:
 def _estimator(ctx: Context, folder: Any, steps: int, runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """core.train.estimate's peak estimate per variant vs the measured peak (goal: within +-25 %).
     Computed here, in the bench process, exactly as the UI would: the un-adapted model,
-    core.model.methods.preview_trainable for the method, core.data.tokenize.lengths_of for the data."""
+    core.model.methods.preview_trainable for the method, core.data.tokenize.train_lengths for the data."""
     try:
         from core.data.prepare import prepare
-        from core.data.tokenize import lengths_of
+        from core.data.tokenize import train_lengths
         from core.model.load import load_model, load_tokenizer
         from core.model.methods import preview_trainable
         from core.train.estimate import estimate_for
@@ -106,7 +106,7 @@ def _estimator(ctx: Context, folder: Any, steps: int, runs: dict[str, dict[str, 
     with silenced():
         tok = load_tokenizer(base_cfg)
         prepared = prepare(base_cfg, tok)
-        lengths = lengths_of(prepared.train, tok, base_cfg)
+        lengths = train_lengths(prepared, tok, base_cfg)
         model, info = load_model(base_cfg.replace(adapter={"method": "full"}), None, tok, apply=False)
     ok = []
     for v, r in runs.items():

@@ -13,7 +13,8 @@ if TYPE_CHECKING:  # heavy imports stay lazy
 import dataclasses
 
 from ..config import RunConfig
-from .formats import effective_format, format_rows, format_template
+from .chat import detect_format, render_text, row_messages, sft_row
+from .formats import render_template
 from .roles import ColumnRoles, detect_roles, label_counts
 from .sources import DataError
 
@@ -83,24 +84,48 @@ def table_preview(cfg: RunConfig, df: "pd.DataFrame", tokenizer: Any = None) -> 
     if task == "sequence-classification":
         preview.label_counts = label_counts(df, preview.roles.label)
         return preview
-    preview.prompt_format = effective_format(cfg.data, columns)
-    preview.template = format_template(cfg.data, columns)
-    preview.rendered, preview.template_error = render_first(cfg, df, preview.roles.text, tokenizer)
+    try:
+        preview.prompt_format = detect_format(df, cfg.data).format
+    except DataError as exc:
+        preview.template_error = str(exc)
+        return preview
+    preview.template = cfg.data.template if preview.prompt_format == "template" else ""
+    preview.rendered, preview.template_error = render_first(cfg, df, tokenizer)
     return preview
 
 
-def render_first(cfg: RunConfig, df: "pd.DataFrame", text_column: str, tokenizer: Any = None,
-                 row: int = 0) -> tuple[str, str]:
-    """(training text of one real row, error message) for causal LM formatting."""
+def needs_tokenizer(cfg: RunConfig, fmt: str) -> bool:
+    """Whether rendering a row of this format needs the model's tokenizer (its chat template)."""
+    return fmt in ("sharegpt", "messages") or (fmt in ("prompt_completion", "instruction")
+                                               and cfg.data.chat_template != "plain")
+
+
+def render_first(cfg: RunConfig, df: "pd.DataFrame", tokenizer: Any = None, row: int = 0) -> tuple[str, str]:
+    """(one real row exactly as the model sees it in training, error message) for causal LM:
+    the chat template applied, special tokens written out (a BOS the tokenizer adds, the
+    end-of-turn and end-of-sequence tokens)."""
+    from .chat_templates import layout_template
+
     if len(df) == 0:
         return "", "the table has no rows"
-    fmt = effective_format(cfg.data, [str(c) for c in df.columns])
-    if fmt == "text" and text_column not in df.columns:
-        return "", "choose the text column"
-    if fmt == "chat" and tokenizer is None:
-        return "", "the chat format uses the model's own chat template: load the model to see it"
     try:
-        return format_rows(df.iloc[[min(row, len(df) - 1)]], cfg.data, text_column, tokenizer)[0], ""
+        detected = detect_format(df, cfg.data)
+        i = min(row, len(df) - 1)
+        fill = (lambda r: render_template(cfg.data.template, r)) if detected.format == "template" else None
+        sft = sft_row(df.iloc[i].to_dict(), detected, cfg.data, cfg.sft, fill, where=f"row {i + 1}")
+        if sft is None:
+            return "", f"row {i + 1} has nothing to train on (an empty text or answer)"
+        if tokenizer is None:
+            if needs_tokenizer(cfg, detected.format):
+                return "", "this format is laid out by the model's chat template: load the model to see the row"
+            return (sft.get("text") or sft["prompt"] + sft["completion"]), ""
+        template = layout_template(tokenizer, cfg.data.chat_template) if row_messages(sft) is not None else None
+        text = render_text(tokenizer, sft, template, add_eos=cfg.data.add_eos)
+        if row_messages(sft) is None:  # strings are tokenized with the tokenizer's own special tokens
+            ids = tokenizer("a")["input_ids"]
+            if ids and tokenizer.bos_token_id is not None and ids[0] == tokenizer.bos_token_id:
+                text = tokenizer.bos_token + text
+        return text, ""
     except DataError as exc:
         return "", str(exc)
     except Exception as exc:  # a tokenizer's chat template can fail in many ways

@@ -1,19 +1,18 @@
 """Tokenization and padding: how text becomes tokens and how batches get padded.
 
-* :func:`encode_dataset` tokenizes a split with ``datasets.map(batched=True)`` and keeps
-  the result in a small in-process cache keyed by (data fingerprint, tokenizer, settings),
-  so the preview tab, the estimator and the training job never tokenize twice.
-* :func:`token_preview` shows one example token by token: ids, special tokens, the
-  attention mask and where truncation cut.
-* :func:`length_stats` and :func:`padding_comparison` measure how much of a batch is
-  padding under each strategy: pad to max_length (the tutorials' recipe), dynamic
-  padding per batch, dynamic padding with length-grouped batches, and padding-free
+* :func:`encode_dataset` tokenizes a classification split with ``datasets.map(batched=True)``
+  and keeps the result in a small in-process cache keyed by (data fingerprint, tokenizer,
+  settings), so the preview tab, the estimator and the training job never tokenize twice.
+  Causal-LM rows are tokenized by TRL instead (:mod:`core.data.labels`, with the labels).
+* :func:`token_preview` shows one classification example token by token: ids, special
+  tokens, the attention mask and where truncation cut (causal LM: ``labels.token_view``).
+* :func:`train_lengths`, :func:`length_stats` and :func:`padding_comparison` measure how much
+  of a batch is padding under each strategy: pad to max_length (the tutorials' recipe),
+  dynamic padding per batch, dynamic padding with length-grouped batches, and padding-free
   packing for causal LM.
-* :func:`make_collator` builds the collator the Trainer uses for a strategy.
-
-Causal LM examples are encoded as: the tokenizer's own special tokens, minus a trailing
-end-of-sequence token, cut to ``max_length``, then EOS appended when the text was not
-truncated (so the model learns to stop only where a text really ends).
+* :func:`make_collator` builds the collator a strategy uses. For causal LM it is TRL's, which
+  pads the labels with -100 by position, never by id: with pad == eos (SmolLM2) masking by
+  id would also mask every real end-of-turn token.
 """
 
 from __future__ import annotations
@@ -44,29 +43,8 @@ def effective_padding(cfg: RunConfig) -> str:
 
 
 # --------------------------------------------------------------------------- encoding
-def encode_causal_ids(tokenizer: Any, texts: list[str], max_length: int, add_eos: bool) -> list[list[int]]:
-    eos = tokenizer.eos_token_id
-    out = []
-    for ids in tokenizer(texts, add_special_tokens=True)["input_ids"]:
-        if eos is not None and ids and ids[-1] == eos:
-            ids = ids[:-1]
-        if add_eos and eos is not None and len(ids) < max_length:
-            ids = ids + [eos]
-        out.append(ids[:max_length])
-    return out
-
-
-def encode_batch(batch: dict[str, list], tokenizer: Any, task: str, max_length: int,
-                 pad_to_max: bool, add_eos: bool) -> dict[str, list]:
-    """The ``datasets.map`` function: standard columns in, model inputs out."""
-    if task == "causal-lm":
-        ids = encode_causal_ids(tokenizer, batch["text"], max_length, add_eos)
-        if pad_to_max:
-            pad = tokenizer.pad_token_id
-            return {"input_ids": [i + [pad] * (max_length - len(i)) for i in ids],
-                    "attention_mask": [[1] * len(i) + [0] * (max_length - len(i)) for i in ids],
-                    "length": [len(i) for i in ids]}
-        return {"input_ids": ids, "attention_mask": [[1] * len(i) for i in ids], "length": [len(i) for i in ids]}
+def encode_batch(batch: dict[str, list], tokenizer: Any, max_length: int, pad_to_max: bool) -> dict[str, list]:
+    """The ``datasets.map`` function for classification: standard columns in, model inputs out."""
     pairs = batch.get("text_pair")
     enc = tokenizer(batch["text"], pairs, truncation=True, max_length=max_length,
                     padding="max_length" if pad_to_max else False)
@@ -75,18 +53,16 @@ def encode_batch(batch: dict[str, list], tokenizer: Any, task: str, max_length: 
 
 
 def encode_dataset(ds: Any, tokenizer: Any, cfg: RunConfig) -> Any:
-    """Tokenize one split (cached)."""
+    """Tokenize one classification split (cached)."""
     pad_to_max = effective_padding(cfg) == "max_length"
     key = (getattr(ds, "_fingerprint", id(ds)), getattr(tokenizer, "name_or_path", ""), len(tokenizer),
-           tokenizer.eos_token_id, tokenizer.pad_token_id, cfg.model.task, cfg.data.max_length, pad_to_max,
-           cfg.data.add_eos)
+           tokenizer.pad_token_id, cfg.data.max_length, pad_to_max)
     with _CACHE_LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
     out = ds.map(encode_batch, batched=True, remove_columns=[c for c in ds.column_names if c != "label"],
-                 fn_kwargs=dict(tokenizer=tokenizer, task=cfg.model.task, max_length=cfg.data.max_length,
-                                pad_to_max=pad_to_max, add_eos=cfg.data.add_eos),
+                 fn_kwargs=dict(tokenizer=tokenizer, max_length=cfg.data.max_length, pad_to_max=pad_to_max),
                  desc="Tokenizing")
     if "label" in out.column_names:
         out = out.rename_column("label", "labels")
@@ -101,23 +77,23 @@ def cache_info() -> int:
     return len(_CACHE)
 
 
-def lengths_of(ds: Any, tokenizer: Any, cfg: RunConfig) -> list[int]:
-    """Untruncated token lengths of every example (for statistics)."""
-    big = cfg.replace(data={"max_length": 131072})
-    tok = encode_dataset(ds, tokenizer, big.replace(data={"padding": "dynamic"}))
-    return list(tok["length"])
+def train_lengths(prepared: Any, tokenizer: Any, cfg: RunConfig) -> list[int]:
+    """Untruncated token lengths of every training example (for statistics): TRL's tokens for
+    causal LM, the encoder's for classification."""
+    if cfg.model.task == "causal-lm":
+        from .labels import tokenize_split
+
+        return tokenize_split(tokenizer, prepared.train, cfg, prepared.detected).lengths
+    big = cfg.replace(data={"max_length": 131072, "padding": "dynamic"})
+    return list(encode_dataset(prepared.train, tokenizer, big)["length"])
 
 
 # --------------------------------------------------------------------------- preview
 def token_preview(tokenizer: Any, text: str, text_pair: str | None, cfg: RunConfig) -> dict[str, Any]:
-    """One example, token by token, with the truncation point marked."""
+    """One classification example, token by token, with the truncation point marked."""
     max_length = cfg.data.max_length
-    if cfg.model.task == "causal-lm":
-        full = encode_causal_ids(tokenizer, [text], 10**9, cfg.data.add_eos)[0]
-        kept = encode_causal_ids(tokenizer, [text], max_length, cfg.data.add_eos)[0]
-    else:
-        full = tokenizer(text, text_pair or None, truncation=False)["input_ids"]
-        kept = tokenizer(text, text_pair or None, truncation=True, max_length=max_length)["input_ids"]
+    full = tokenizer(text, text_pair or None, truncation=False)["input_ids"]
+    kept = tokenizer(text, text_pair or None, truncation=True, max_length=max_length)["input_ids"]
     special = set(tokenizer.all_special_ids)
     tokens = []
     for pos, tid in enumerate(kept):
@@ -126,8 +102,7 @@ def token_preview(tokenizer: Any, text: str, text_pair: str | None, cfg: RunConf
     n_dropped = max(0, len(full) - len(kept))
     if n_dropped:
         # Truncation keeps closing special tokens ([SEP]); what was cut is the text tail.
-        tail = [t for t in full[len(kept) - 1:] if t not in special] if cfg.model.task != "causal-lm" \
-            else full[len(kept):]
+        tail = [t for t in full[len(kept) - 1:] if t not in special]
         for i, tid in enumerate(tail[:50]):
             tokens.append({"pos": len(kept) + i, "id": int(tid), "token": tokenizer.convert_ids_to_tokens(int(tid)),
                            "special": False, "kept": False})
@@ -197,32 +172,18 @@ def batch_grid(lengths: list[int], batch_size: int, max_length: int, strategy: s
 
 
 # --------------------------------------------------------------------------- collators
-class CausalPadCollator:
-    """Pad a causal-LM batch and mask the padding out of the labels (by attention mask,
-    so an EOS that doubles as the pad token is still learned)."""
-
-    def __init__(self, tokenizer: Any, pad_to_multiple_of: int | None = None):
-        self.tokenizer = tokenizer
-        self.pad_to_multiple_of = pad_to_multiple_of
-
-    def __call__(self, features: list[dict[str, Any]]) -> dict[str, Any]:
-        feats = [{"input_ids": f["input_ids"], "attention_mask": f["attention_mask"]} for f in features]
-        batch = self.tokenizer.pad(feats, padding=True, pad_to_multiple_of=self.pad_to_multiple_of,
-                                   return_tensors="pt")
-        batch["labels"] = batch["input_ids"].masked_fill(batch["attention_mask"] == 0, -100)
-        return batch
-
-
 def make_collator(tokenizer: Any, cfg: RunConfig) -> Any:
-    strategy = effective_padding(cfg)
+    """The collator a run's batches go through: TRL's for causal LM, configured as SFTTrainer
+    configures it for the padding strategy (its labels are padded with -100 by position, so
+    an end-of-turn token that doubles as the pad token keeps its label); dynamic padding for
+    classification."""
     if cfg.model.task == "causal-lm":
-        if strategy == "packing":
-            from transformers import DataCollatorWithFlattening
+        from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
 
-            # Concatenates the batch into one row with restarting position_ids; the model
-            # must run with use_cache=False so attention stays inside each sequence.
-            return DataCollatorWithFlattening(return_position_ids=True, separator_id=-100)
-        return CausalPadCollator(tokenizer)
+        strategy = effective_padding(cfg)
+        return DataCollatorForLanguageModeling(
+            pad_token_id=tokenizer.pad_token_id, padding_free=strategy == "packing",
+            pad_to_multiple_of=cfg.data.max_length if strategy == "max_length" else None)
     from transformers import DataCollatorWithPadding
 
     return DataCollatorWithPadding(tokenizer)

@@ -262,7 +262,7 @@ def _max_positions(hf_config: Any) -> int | None:
 
 def explain_new_weights(new: list[str], cfg: RunConfig, from_scratch: bool) -> str:
     if from_scratch:
-        return ("Every weight is random: this tiny GPT-2 was built from a config, not pretrained, so it "
+        return ("Random weights, not pretrained: this tiny GPT-2 was built from a config, so it "
                 "starts knowing nothing and learns only from your data. Expect gibberish before training.")
     if not new:
         return "All weights came from the checkpoint; nothing was newly initialised."
@@ -321,5 +321,6 @@ def model_facts(info: Any) -> list[tuple[str, str]]:
              ("Parameters", f"{human_count(info.total_params)} ({info.total_params:,})"),
              ("Weights dtype", info.dtype),
              ("Max positions", f"{info.max_positions:,} tokens" if info.max_positions else "not fixed"),
-             ("Starting point", "random weights (from scratch)" if info.from_scratch else "pretrained weights")]
+             ("Starting point", "random weights, not pretrained (from scratch)" if info.from_scratch
+              else "pretrained weights")]
     return facts

@@ -7,7 +7,8 @@ What depends on where the run happens (output folder, precision flags, CPU or GP
 added by :func:`runtime_kwargs`. The job builds ``TrainingArguments(**both)``; the Code tab
 writes the same keywords out one per line; the model card lists the hyperparameters from
 the same dict. TRL's ``SFTConfig``/``DPOConfig`` extend TrainingArguments, so the same
-keywords feed them too.
+keywords feed them too (and override SFTConfig's own defaults: bf16 on, activation
+checkpointing on, logging every 10 steps, learning rate 2e-5).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ COMMENTS = {
     "warmup_steps": "below 1: a fraction of all steps",
     "train_sampling_strategy": "group_by_length: batches of similar length, less padding",
     "logging_nan_inf_filter": "a NaN loss must be seen, not averaged away",
-    "include_num_input_tokens_seen": "count real tokens, not padding, for tokens/s",
+    "include_num_input_tokens_seen": "count real tokens, not padding, for tokens/s (TRL logs num_tokens itself: "
+                                     "with pad == eos a count by id would miss every end-of-turn)",
 }
 
 
@@ -44,7 +46,7 @@ def training_kwargs(cfg: RunConfig) -> dict[str, Any]:
         per_device_train_batch_size=t.per_device_train_batch_size,
         per_device_eval_batch_size=t.per_device_eval_batch_size,
         gradient_accumulation_steps=t.gradient_accumulation_steps,
-        gradient_checkpointing=t.gradient_checkpointing,
+        activation_checkpointing=t.gradient_checkpointing,  # transformers 5's name for gradient checkpointing
         warmup_steps=t.warmup_ratio,  # a float below 1 is a fraction of the total steps
         weight_decay=t.weight_decay,
         lr_scheduler_type=t.lr_scheduler_type,
@@ -62,7 +64,7 @@ def training_kwargs(cfg: RunConfig) -> dict[str, Any]:
         logging_nan_inf_filter=False,
         seed=t.seed,
         train_sampling_strategy="group_by_length" if effective_padding(cfg) == "group_by_length" else "random",
-        include_num_input_tokens_seen="non_padding",
+        include_num_input_tokens_seen="non_padding" if cfg.model.task == "sequence-classification" else "no",
         report_to=t.report_to,
         disable_tqdm=True,
         dataloader_num_workers=0,

@@ -177,13 +177,13 @@ def estimate_config(cfg: RunConfig) -> MemoryEstimate:
     """The estimate for a config on its own: loads the tokenizer, the data and the
     un-adapted model (what ``python -m core estimate`` prints)."""
     from ..data.prepare import prepare
-    from ..data.tokenize import lengths_of
+    from ..data.tokenize import train_lengths
     from ..model.load import load_base_model, load_tokenizer
     from ..model.methods import preview_trainable
 
     tok = load_tokenizer(cfg)
     prepared = prepare(cfg, tok)
-    lengths = lengths_of(prepared.train, tok, cfg)
+    lengths = train_lengths(prepared, tok, cfg)
     model, info = load_base_model(cfg, prepared.label_names, tok)
     trainable, total = preview_trainable(cfg, info, model)
     return estimate_for(cfg, model, trainable, total, lengths)

@@ -1,7 +1,8 @@
 """The training job: setup -> baseline -> train -> final -> cleanup.
 
-A :class:`Job` runs ``transformers.Trainer`` (in a background thread via :meth:`Job.start`
-or in the caller's thread via :meth:`Job.run`). A callback appends every log and
+A :class:`Job` runs the trainer for its objective (:mod:`core.train.trainers`:
+``transformers.Trainer`` for classification, TRL's ``SFTTrainer`` for causal LM) in a
+background thread via :meth:`Job.start` or in the caller's thread via :meth:`Job.run`. A callback appends every log and
 evaluation event to memory and to ``metrics.jsonl``; nothing else happens per step except
 noting the step number and time and checking the stop flag. The CLI and the UI start the
 very same job.
@@ -36,7 +37,6 @@ from ..results.runs import (
     read_summary,
     write_json,
 )
-from .arguments import training_arguments
 from .distributed import is_main_process, world_size
 from .loggers import MetricsFile, writers_for
 from .memory import peak_memory_mb, reset_peak_memory
@@ -233,13 +233,12 @@ class Job:
         return self
 
     def _setup(self) -> Any:
-        from transformers import Trainer, set_seed
+        from transformers import set_seed
 
         from ..data.prepare import prepare
-        from ..data.tokenize import effective_padding, encode_dataset, make_collator
         from ..model.hardware import hardware, resolve_precision
         from ..model.load import load_model, load_tokenizer
-        from ..results.evaluation import make_compute_metrics
+        from .trainers import build_trainer, inputs_for
 
         cfg = self.cfg
         set_threads(cfg)
@@ -247,44 +246,32 @@ class Job:
         precision = resolve_precision(cfg.train.precision, hw)
         set_seed(cfg.train.seed)
         tok = load_tokenizer(cfg)
+        self.tokenizer = tok  # saved with the final model: the model's own chat template
         prepared = prepare(cfg, tok)
-        self.data_report = prepared.report.lines()
+        inputs = inputs_for(cfg, tok, prepared)
+        self.data_report = prepared.report.lines() + inputs.notes
         self.label_names = prepared.label_names
-        train_tok = encode_dataset(prepared.train, tok, cfg)
-        val_tok = encode_dataset(prepared.validation, tok, cfg)
         set_seed(cfg.train.seed)  # the same head initialisation whatever happened above
         model, info = load_model(cfg, prepared.label_names, tok)
         self.info = info
-        if effective_padding(cfg) == "packing":
-            model.config.use_cache = False  # packed rows: attention must not cross sequences
-        args = training_arguments(cfg, str(self.run_dir / "checkpoints"), precision, use_cpu=not hw["cuda"])
-        is_cls = cfg.model.task == "sequence-classification"
-        trainer = Trainer(model=model, args=args, train_dataset=train_tok, eval_dataset=val_tok,
-                          processing_class=tok, data_collator=make_collator(tok, cfg),
-                          compute_metrics=make_compute_metrics(len(prepared.label_names)) if is_cls else None,
-                          callbacks=[_Recorder(self)])
-        from transformers.trainer_callback import PrinterCallback
-
-        trainer.remove_callback(PrinterCallback)  # our recorder replaces its stdout dump
-        if cfg.train.early_stopping_patience:
-            from transformers import EarlyStoppingCallback
-
-            trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=cfg.train.early_stopping_patience))
-        self.summary["estimated_peak_mb"] = self._estimate(model, info, train_tok)
+        trainer = build_trainer(cfg, model, inputs, str(self.run_dir / "checkpoints"), precision,
+                                use_cpu=not hw["cuda"], callbacks=[_Recorder(self)],
+                                num_labels=len(prepared.label_names or []))
+        self.summary["estimated_peak_mb"] = self._estimate(model, info, inputs.lengths)
         self.summary.update(trainable_params=info.trainable_params, total_params=info.total_params,
                             precision=precision, device=hw["name"], data=self.data_report,
-                            n_train=len(train_tok), n_validation=len(val_tok),
-                            labels=prepared.label_names, template=prepared.template)
+                            n_train=len(inputs.train), n_validation=len(inputs.validation),
+                            labels=prepared.label_names, template=prepared.template,
+                            prompt_format=prepared.report.prompt_format, **inputs.summary)
         self._write_summary()
         return trainer
 
-    def _estimate(self, model: Any, info: Any, train_tok: Any) -> float | None:
+    def _estimate(self, model: Any, info: Any, lengths: list[int]) -> float | None:
         """The pre-training memory estimate (core.train.estimate, what the Method tab shows), kept in
         summary.json beside the measured peak_memory_mb so every run checks the estimator."""
         from .estimate import estimate_for
 
         try:
-            lengths = list(train_tok["length"])  # truncated at max_length, as the estimate caps them
             est = estimate_for(self.cfg, model, info.trainable_params, info.total_params, lengths)
         except Exception:  # an estimate must never stop a run
             return None
@@ -306,7 +293,7 @@ class Job:
             self._manual_eval = False
         metrics = {k: v for k, v in raw.items()
                    if k.startswith("eval_") and not k.endswith(("_runtime", "_per_second"))
-                   and k not in ("eval_num_input_tokens_seen", "eval_model_preparation_time")}
+                   and k not in ("eval_num_input_tokens_seen", "eval_model_preparation_time", "eval_num_tokens")}
         if self.cfg.model.task == "causal-lm" and "eval_loss" in metrics:
             metrics["eval_perplexity"] = perplexity(metrics["eval_loss"])
         return metrics
@@ -323,7 +310,7 @@ class Job:
         self.summary["train_loss"] = out.training_loss
         self.summary["steps"] = trainer.state.global_step
         self.summary["max_steps"] = trainer.state.max_steps
-        tokens = trainer.state.num_input_tokens_seen - self._tokens0
+        tokens = self._tokens_seen(trainer.state) - self._tokens0
         self.summary["tokens_per_second"] = round(tokens / max(time.time() - t0, 1e-9), 2)
         self.trainer_model = trainer.model
 
@@ -338,7 +325,10 @@ class Job:
         tmp = self.run_dir / ".final.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         trainer.model.save_pretrained(tmp, safe_serialization=True)
-        trainer.processing_class.save_pretrained(tmp)
+        # The tokenizer as loaded (the model's own chat template, which inference uses; the run
+        # may have trained with a copy carrying generation markers), template in its config.
+        tok = getattr(self, "tokenizer", None) or trainer.processing_class
+        tok.save_pretrained(tmp, save_jinja_files=False)
         shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)
         self.summary["final_dir"] = str(final)
@@ -393,8 +383,17 @@ class Job:
         self.progress.update(max_steps=state.max_steps, started=self.progress.get("started") or now)
         self._t0 = now
         self._step0 = state.global_step
-        self._tokens0 = state.num_input_tokens_seen
-        self._last_log = (now, state.num_input_tokens_seen)
+        self._tokens0 = self._tokens_seen(state)
+        self._last_log = (now, self._tokens0)
+
+    def _tokens_seen(self, state: Any, logs: dict[str, Any] | None = None) -> int:
+        """Tokens trained on so far: TRL's own num_tokens for causal LM (the Trainer's count by
+        id would leave out every end-of-turn when pad == eos), the Trainer's otherwise."""
+        if logs and isinstance(logs.get("num_tokens"), (int, float)):
+            self._num_tokens = int(logs["num_tokens"])
+        if self.cfg.model.task == "causal-lm":
+            return getattr(self, "_num_tokens", 0)
+        return state.num_input_tokens_seen
 
     def _record(self, state: Any, logs: dict[str, Any]) -> None:
         if self._manual_eval:  # baseline/final evaluations are recorded by _baseline/_final
@@ -411,10 +410,11 @@ class Job:
             ev["type"] = "summary"
         if ev["type"] == "train":
             t_prev, tok_prev = self._last_log
-            if now > t_prev and state.num_input_tokens_seen > tok_prev:
-                ev["tokens_per_second"] = round((state.num_input_tokens_seen - tok_prev) / (now - t_prev), 2)
+            seen = self._tokens_seen(state, logs)
+            if now > t_prev and seen > tok_prev:
+                ev["tokens_per_second"] = round((seen - tok_prev) / (now - t_prev), 2)
                 self.progress["tokens_per_second"] = ev["tokens_per_second"]
-            self._last_log = (now, state.num_input_tokens_seen)
+            self._last_log = (now, seen)
         elif ev["type"] == "eval" and self.cfg.model.task == "causal-lm" and "eval_loss" in ev:
             from ..results.evaluation import perplexity
 

@@ -59,8 +59,7 @@ def refresh(form: Form, parts: DataParts, session: Session, values: dict[str, An
     if key != session.loaded_source:
         cfg = _fresh_roles(session, cfg)
     df = session.cache.table(cfg)
-    tokenizer = session.cache.peek("tokenizer") if cfg.data.prompt_format == "chat" else None
-    pv = table_preview(cfg, df, tokenizer)
+    pv = table_preview(cfg, df, session.cache.loaded_tokenizer(cfg))
     session.loaded_source = key
     # The detected roles become explicit choices, so what the dropdowns show is what trains.
     session.cfg = cfg.replace(data={"text_column": pv.roles.text, "text_pair_column": pv.roles.text_pair,
@@ -94,7 +93,7 @@ def refresh(form: Form, parts: DataParts, session: Session, values: dict[str, An
             parts.response_column: gr.update(choices=cols, value=cfg.data.response_column),
             parts.rendered: gr.update(value=pv.rendered or pv.template_error,
                                       label=f"Row 1 as the model will see it ({pv.prompt_format} format)"),
-            parts.columns_row: gr.update(visible=pv.prompt_format in ("instruction", "chat")),
+            parts.columns_row: gr.update(visible=pv.prompt_format == "instruction"),
         })
     return out
 
@@ -163,16 +162,18 @@ def upload_validation(form: Form, parts: DataParts, session: Session, file: Any 
 @handler("render the template", light=True)
 def preview_template(form: Form, parts: DataParts, session: Session, **values: Any) -> dict:
     """Row 1 as training text under the current format/template (updates as you type)."""
-    from core.data.formats import effective_format
+    from core.data.chat import detect_format
     from core.data.table import render_first
 
     cfg = form.to_config(session, values)
     df = session.cache.table(cfg)
-    tokenizer = session.cache.peek("tokenizer") if cfg.data.prompt_format == "chat" else None
-    text, error = render_first(cfg, df, cfg.data.text_column, tokenizer)
-    fmt = effective_format(cfg.data, [str(c) for c in df.columns])
+    text, error = render_first(cfg, df, session.cache.loaded_tokenizer(cfg))
+    try:
+        fmt = detect_format(df, cfg.data).format
+    except DataError:
+        fmt = cfg.data.prompt_format
     return {parts.rendered: gr.update(value=text or error, label=f"Row 1 as the model will see it ({fmt} format)"),
-            parts.columns_row: gr.update(visible=fmt in ("instruction", "chat"))}
+            parts.columns_row: gr.update(visible=fmt == "instruction")}
 
 
 @handler("update the split", light=True)
