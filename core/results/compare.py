@@ -137,23 +137,56 @@ class Comparison:
                 "tuned": classification_metrics(tp, labels, n), "n": len(texts)}
 
     # ---- generation --------------------------------------------------------------
+    @property
+    def chat(self) -> bool:
+        """Whether the run laid its rows out as a conversation (a prompt is then a user turn)."""
+        fmt = self.summary.get("prompt_format", "")
+        return fmt in ("sharegpt", "messages") or (fmt in ("prompt_completion", "instruction")
+                                                    and self.cfg.data.chat_template != "plain")
+
     def prompts(self, n: int = 3) -> list[str]:
-        """Prompts from the validation split: the template up to its last field."""
+        """Prompts from the validation split, one line each: the template up to its last field,
+        the question (last user turn) of a chat or instruction row, or a text's first words."""
+        from ..data.chat import prompt_of
         from ..data.formats import prompt_part, render_template
         from ..data.prepare import prepare
         from ..data.sources import read_source
 
+        prepared = prepare(self.cfg)
         if self.template:
             part = prompt_part(self.template)
             df = read_source(self.cfg.data)
-            prepared = prepare(self.cfg)
             seen = set(prepared.validation["text"])
             rows = [r for r in df.to_dict("records") if render_template(self.template, r) in seen][:n]
             return [render_template(part, r).rstrip() for r in rows]
-        prepared = prepare(self.cfg)
-        return [" ".join(t.split()[:4]) for t in prepared.validation["text"][:n]]
+        out = []
+        for row in list(prepared.validation)[:n]:
+            prompt = prompt_of(row)
+            if isinstance(prompt, list):
+                prompt = next((m["content"] for m in reversed(prompt) if m["role"] == "user"), "")
+            elif prompt is None:
+                prompt = " ".join(row["text"].split()[:4])
+            elif self.summary.get("prompt_format") == "instruction":  # the plain layout: its instruction
+                prompt = prompt.split("### Instruction:\n", 1)[-1].split("\n\n###", 1)[0]
+            out.append(" ".join(str(prompt).split()))
+        return out
 
     def _encode_prompt(self, prompt: str) -> Any:
+        """Token ids for a typed prompt, laid out as the run's training rows were: a user turn
+        under the chat template (with the system prompt, and the assistant header to answer
+        after) or the plain instruction layout; a text prompt as it is."""
+        from ..data.chat import add_system
+        from ..data.chat_templates import PLAIN_PROMPT, layout_template
+
+        d = self.cfg.data
+        if self.chat:
+            messages = add_system([{"role": "user", "content": prompt}], d.system_prompt)
+            ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
+                                                     return_dict=True,
+                                                     chat_template=layout_template(self.tokenizer, d.chat_template))
+            return ids["input_ids"]
+        if self.summary.get("prompt_format") == "instruction":
+            prompt = PLAIN_PROMPT.format(instruction=prompt)
         ids = self.tokenizer(prompt, return_tensors="pt")["input_ids"]
         eos = self.tokenizer.eos_token_id
         if eos is not None and ids.shape[1] > 1 and int(ids[0, -1]) == eos:
@@ -190,7 +223,8 @@ class Comparison:
             for side in ("base", "tuned"):
                 ctx = self.as_base() if side == "base" else contextlib.nullcontext(self.tuned)
                 with ctx as model:
-                    streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=False, skip_special_tokens=True)
+                    # a chat prompt is markup (system turn, headers): show only the answer
+                    streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=self.chat, skip_special_tokens=True)
                     set_seed(self.cfg.train.seed)
                     err: list[BaseException] = []
 

@@ -18,8 +18,9 @@ Peak memory = weights + gradients + optimizer state + activations + runtime over
   padding strategy produces for the peak batch: max_length when padding to max_length;
   with dynamic or grouped padding the longest example (capped at max_length), because the
   batch that holds it is padded to it (group_by_length even runs that batch first); with
-  packing one row of batch x the mean length. A causal LM adds its logits: tokens x vocabulary in fp32, about six
-  copies alive at the loss (the logits, the shifted copy, log-softmax, and their gradients);
+  packing one row of batch x the mean length. A causal LM trains through TRL's fused LM head,
+  which never holds the full (tokens x vocabulary) logits: it projects tiles of at most 4,096
+  tokens x 32,768 vocabulary entries, one buffer forward and one backward (FUSED_HEAD_*);
 * overhead: the CUDA context (~500 MB) on GPU, the Python/PyTorch runtime (~600 MB RSS) on CPU.
 
 Example: MiniLM (22.7M params, fp32) with LoRA (74k trainable): weights 91 MB, gradients and
@@ -43,7 +44,11 @@ CPU_RUNTIME_BYTES = 600 * 2**20
 GPU_CONTEXT_BYTES = 500 * 2**20
 
 
-LOGIT_COPIES = 6
+# TRL's fused, chunked LM head (trl.kernels.chunked_logprob): tiles of tokens x vocabulary,
+# fp32, one buffer in the forward pass and one in the backward pass.
+FUSED_HEAD_TOKENS = 4096
+FUSED_HEAD_VOCAB = 32768
+FUSED_HEAD_BUFFERS = 2
 
 
 # The activation formula counts what must be stored for the backward pass; the backward pass
@@ -130,8 +135,8 @@ def estimate_memory(cfg: RunConfig, total_params: int, trainable_params: int, hi
         activations = int(stored * 2 * tokens * hidden * act_bytes + per_layer)
     else:
         activations = int(stored * per_layer)
-    if cfg.model.task == "causal-lm":
-        activations += int(tokens * vocab * 4 * LOGIT_COPIES)
+    if cfg.model.task == "causal-lm" and vocab:
+        activations += int(min(tokens, FUSED_HEAD_TOKENS) * min(vocab, FUSED_HEAD_VOCAB) * 4 * FUSED_HEAD_BUFFERS)
     overhead = GPU_CONTEXT_BYTES if hw["cuda"] else CPU_RUNTIME_BYTES
     return MemoryEstimate(weights, gradients, optimizer, activations, overhead, int(hw["memory_bytes"]), hw["name"],
                           checkpoint_read)

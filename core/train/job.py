@@ -328,6 +328,10 @@ class Job:
         # The tokenizer as loaded (the model's own chat template, which inference uses; the run
         # may have trained with a copy carrying generation markers), template in its config.
         tok = getattr(self, "tokenizer", None) or trainer.processing_class
+        if self.cfg.model.task == "causal-lm" and self.cfg.data.chat_template == "chatml" and not tok.chat_template:
+            from ..data.chat_templates import CHATML_TEMPLATE
+
+            tok.chat_template = CHATML_TEMPLATE  # the layout it was trained on is now its own
         tok.save_pretrained(tmp, save_jinja_files=False)
         shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)
