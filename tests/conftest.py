@@ -116,6 +116,67 @@ def trained_lora_run():
     return job
 
 
+CHAT_SMALL = ROOT / "tests" / "data" / "chat-small.jsonl"  # 28 conversations, some two-turn, a house style
+ALL_LINEAR = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+
+@pytest.fixture(scope="session")
+def smollm2_dir():
+    """SmolLM2-135M-Instruct converted from the bundled gguf, once per session (a minute or
+    two; FTS_STARTERS keeps it between sessions)."""
+    from core.model.smollm2 import materialize
+
+    return materialize()
+
+
+@pytest.fixture
+def smollm2_tokenizer(smollm2_dir):
+    """A fresh copy of SmolLM2's real tokenizer (tests may change its template)."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(smollm2_dir)
+
+
+@pytest.fixture(scope="session")
+def tiny_llama_dir(tmp_path_factory, smollm2_dir):
+    """A 2-layer random Llama (hidden 64) with SmolLM2's real tokenizer: the architecture and
+    the tokens of the starter, at a fraction of the cost, for the mask and method tests."""
+    import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    folder = tmp_path_factory.mktemp("tiny-llama")
+    tok = AutoTokenizer.from_pretrained(smollm2_dir)
+    config = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
+                         tie_word_embeddings=True, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+                         pad_token_id=tok.pad_token_id, attention_dropout=0.0)
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        LlamaForCausalLM(config).save_pretrained(folder)
+    tok.save_pretrained(folder, save_jinja_files=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def trained_smollm2_run(smollm2_dir):
+    """One short, real LoRA run (all linear layers) of SmolLM2 on a small chat set, shared by
+    every test that needs a finished SmolLM2 run (training checks, compare, export)."""
+    from core.config import STARTER_SMOLLM2, RunConfig
+    from core.paths import runs_dir
+    from core.train.job import Job
+
+    cfg = RunConfig().replace(
+        model={"name_or_path": STARTER_SMOLLM2, "task": "causal-lm"},
+        data={"path": str(CHAT_SMALL), "max_length": 128, "max_rows": 40, "test_size": 0.25},
+        adapter={"method": "lora", "r": 8, "lora_alpha": 16, "lora_dropout": 0.0, "target_modules": ALL_LINEAR},
+        train={"max_steps": 5, "per_device_train_batch_size": 4, "per_device_eval_batch_size": 8,
+               "learning_rate": 1e-3, "warmup_ratio": 0.0, "eval_strategy": "no", "save_strategy": "no",
+               "logging_steps": 1})
+    job = Job(cfg, run_dir=runs_dir() / "shared-smollm2-run").run()
+    assert job.status == "finished", job.message
+    return job
+
+
 # --------------------------------------------------------------------------- browser
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -138,7 +199,8 @@ def browser(tmp_path_factory):
 
 
 # --------------------------------------------------------------------------- markers
-SLOW_FIXTURES = {"app_server", "app_factory", "trained_lora_run", "browser"}
+SLOW_FIXTURES = {"app_server", "app_factory", "trained_lora_run", "browser", "smollm2_dir", "smollm2_tokenizer",
+                 "tiny_llama_dir", "trained_smollm2_run"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -148,24 +148,40 @@ def test_causal_template_formatting(tmp_path):
     expected = {f"Quote by {a}: {q}" for a, q in zip(source["author"], source["quote"])}
     assert set(prep.train["text"]) <= expected and len(prep.train) + len(prep.validation) == len(expected)
     assert not any("{" in t for t in prep.train["text"])  # every field rendered
-    from core.data.tokenize import encode_dataset
+    from core.data.labels import tokenize_split
     from core.model.load import load_tokenizer
 
     tok = load_tokenizer(cfg)
-    ids = encode_dataset(prep.train, tok, cfg)["input_ids"]
-    short = [row for row in ids if len(row) < cfg.data.max_length]
-    assert short and all(row[-1] == tok.eos_token_id for row in short)  # the model learns where a quote ends
+    split = tokenize_split(tok, prep.train, cfg, prep.detected)
+    short = [row for row in split.dataset["input_ids"] if len(row) < cfg.data.max_length]
+    # the model learns where a quote ends: one EOS, at the end (TRL appends it; the tokenizer adds none)
+    assert short and all(row[-1] == tok.eos_token_id and row.count(tok.eos_token_id) == 1 for row in short)
+    assert split.dataset["labels"] == split.dataset["input_ids"]  # language modelling: every token trained
     bad = cfg.replace(data={"template": "Quote by {writer}: {quote}"})
     with pytest.raises(DataError, match="'writer'"):
         prepare(bad)
 
 
-def test_instruction_format_is_detected():
+def test_instruction_format_is_detected_and_a_model_without_chat_template_must_choose():
+    from core.data.labels import tokenize_split
+    from core.model.load import load_tokenizer
+
     cfg = RunConfig().replace(model={"task": "causal-lm", "name_or_path": "starter:tiny-gpt2"},
                               data={"path": str(bundled_datasets()["instructions"])})
     prep = prepare(cfg)
     assert prep.report.prompt_format == "instruction"
-    assert prep.train["text"][0].startswith("### Instruction:\n") and "### Response:\n" in prep.train["text"][0]
+    tok = load_tokenizer(cfg)
+    with pytest.raises(DataError, match="no chat template.*data.chat_template=chatml.*data.chat_template=plain"):
+        tokenize_split(tok, prep.train, cfg, prep.detected)  # no silent fallback
+    plain = cfg.replace(data={"chat_template": "plain"})
+    prep = prepare(plain)
+    assert prep.train[0]["prompt"].startswith("### Instruction:\n") and prep.train[0]["prompt"].endswith(
+        "### Response:\n")
+    split = tokenize_split(tok, prep.train, plain, prep.detected)
+    row, labels = split.dataset[0]["input_ids"], split.dataset[0]["labels"]
+    trained = tok.decode([i for i, lab in zip(row, labels) if lab != -100])
+    assert trained == tok.decode(tok(prep.train[0]["completion"], add_special_tokens=False)["input_ids"]
+                                 + [tok.eos_token_id])  # only the response and its EOS
 
 
 def test_hub_offline_is_a_clear_message():

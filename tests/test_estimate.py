@@ -49,12 +49,20 @@ def test_qlora_quantizes_only_the_body_and_on_cpu_reads_the_full_checkpoint():
     assert gpu.checkpoint_read == 0 and gpu.total < q.total
 
 
-def test_causal_lm_counts_its_logits():
+def test_causal_lm_counts_only_the_fused_heads_tiles_not_full_logits():
+    from core.train.estimate import FUSED_HEAD_BUFFERS, FUSED_HEAD_TOKENS, FUSED_HEAD_VOCAB
+
     cls = estimate_memory(RunConfig(), 10**8, 10**6, 768, 12, 12, 128, hw=HW, vocab=50_000)
     lm = estimate_memory(RunConfig().replace(model={"task": "causal-lm"}), 10**8, 10**6, 768, 12, 12, 128,
                          hw=HW, vocab=50_000)
-    tokens = RunConfig().train.per_device_train_batch_size * 128
-    assert lm.activations - cls.activations == tokens * 50_000 * 4 * 6
+    tokens = RunConfig().train.per_device_train_batch_size * 128  # 2,048 tokens: one tile of them
+    tile = tokens * FUSED_HEAD_VOCAB * 4 * FUSED_HEAD_BUFFERS
+    assert lm.activations - cls.activations == tile < tokens * 50_000 * 4 * 6  # the plain loss holds ~6 copies
+    big = estimate_memory(RunConfig().replace(model={"task": "causal-lm"}, train={"per_device_train_batch_size": 64}),
+                          10**8, 10**6, 768, 12, 12, 128, hw=HW, vocab=50_000)
+    small = estimate_memory(RunConfig().replace(train={"per_device_train_batch_size": 64}), 10**8, 10**6, 768, 12,
+                            12, 128, hw=HW, vocab=50_000)
+    assert big.activations - small.activations == FUSED_HEAD_TOKENS * FUSED_HEAD_VOCAB * 4 * FUSED_HEAD_BUFFERS
 
 
 def test_freezing_keeps_activations_only_for_the_trainable_layers():

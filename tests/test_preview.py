@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from core.cache import PreviewCache
-from core.config import STARTER_MINILM, STARTER_TINY_GPT2, RunConfig
+from core.config import STARTER_MINILM, STARTER_SMOLLM2, STARTER_TINY_GPT2, RunConfig
 from core.data.sources import DataError
 from core.data.table import PREVIEW_ROWS, table_preview
 from core.data.uploads import safe_filename, store_upload
@@ -71,10 +71,13 @@ def test_local_model_folders_are_confined(tmp_path):
 
 
 def test_model_choices_put_the_tasks_starter_first():
-    assert model_choices("causal-lm")[0][1] == STARTER_TINY_GPT2
+    causal = model_choices("causal-lm")
+    assert causal[0][1] == STARTER_SMOLLM2 == default_model("causal-lm")  # the real pretrained model first
     assert model_choices("sequence-classification")[0][1] == STARTER_MINILM
-    assert default_model("causal-lm") == STARTER_TINY_GPT2
-    assert any("needs internet" in label for label, _ in model_choices("causal-lm"))
+    tiny = next(label for label, value in causal if value == STARTER_TINY_GPT2)
+    assert "random weights, not pretrained" in tiny
+    hub = [value for label, value in causal if "needs internet" in label]
+    assert {"HuggingFaceTB/SmolLM2-135M-Instruct", "HuggingFaceTB/SmolLM2-135M"} <= set(hub)
 
 
 # --------------------------------------------------------------------------- data

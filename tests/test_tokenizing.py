@@ -1,14 +1,13 @@
 """Token preview, length statistics, padding comparison, and the padding optimisations'
-correctness (grouped batches cover every example once; packed loss == padded loss)."""
+correctness (grouped batches cover every example once). Causal LM's tokens, labels and
+packing are checked in test_sft.py."""
 
 import pytest
 
 from core.config import RunConfig
 from core.data.tokenize import (
-    CausalPadCollator,
     batch_grid,
     batch_order,
-    encode_causal_ids,
     length_stats,
     padding_comparison,
     token_preview,
@@ -92,38 +91,13 @@ def test_token_preview_marks_specials_and_truncation(minilm_tok):
     assert prev["attention_mask"] == [1] * 8
 
 
-def test_causal_encoding_appends_eos_only_when_not_truncated():
+def test_the_tiny_gpt2_tokenizer_adds_no_eos_of_its_own():
+    """TRL appends the end-of-sequence token to every text itself; BERT's post-processor also
+    appends [SEP], which gave "[CLS] text [SEP] [SEP]". The starter's tokenizer adds only [CLS]."""
     from core.model.load import load_tokenizer
 
     tok = load_tokenizer(RunConfig().replace(model={"task": "causal-lm", "name_or_path": "starter:tiny-gpt2"}))
-    eos = tok.eos_token_id
-    short, long = encode_causal_ids(tok, ["a short text", "word " * 50], 16, add_eos=True)
-    assert short[-1] == eos and short.count(eos) == 1
-    assert len(long) == 16 and long[-1] != eos
-
-
-def test_packed_loss_equals_padded_loss_at_dropout_zero():
-    """Padding-free packing must not let sequences attend to each other."""
-    import torch
-    from transformers import DataCollatorWithFlattening, GPT2Config, GPT2LMHeadModel
-
-    from core.model.load import load_tokenizer
-
-    tok = load_tokenizer(RunConfig().replace(model={"task": "causal-lm", "name_or_path": "starter:tiny-gpt2"}))
-    torch.manual_seed(0)
-    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(tok), n_positions=64, n_embd=32, n_layer=2, n_head=2,
-                                       resid_pdrop=0, embd_pdrop=0, attn_pdrop=0))
-    model.config.use_cache = False
-    model.eval()
-    ids = encode_causal_ids(tok, ["quote by ann : be kind.", "a much longer second example sentence here",
-                                  "three"], 64, True)
-    padded = CausalPadCollator(tok)([{"input_ids": i, "attention_mask": [1] * len(i)} for i in ids])
-    packed = DataCollatorWithFlattening(return_position_ids=True, separator_id=-100)([{"input_ids": i} for i in ids])
-    assert packed["input_ids"].shape[0] == 1
-    with torch.no_grad():
-        lp = model(**padded).loss.item()
-        lf = model(**packed).loss.item()
-        # The same packed row without position_ids lets tokens attend across sequences.
-        leak = model(input_ids=packed["input_ids"], labels=packed["labels"]).loss.item()
-    assert lf == pytest.approx(lp, rel=1e-5)
-    assert abs(leak - lp) > 1e-4
+    ids = tok("quote by ann")["input_ids"]
+    assert ids[0] == tok.bos_token_id == tok.cls_token_id and tok.eos_token_id not in ids
+    assert tok.eos_token == "[SEP]" and tok.pad_token_id != tok.eos_token_id
+    assert len(tok("word " * 300)["input_ids"]) > 300  # no truncation hidden in the tokenizer file

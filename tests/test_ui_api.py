@@ -170,7 +170,7 @@ def test_bad_uploads_give_clear_messages_and_the_app_keeps_serving(app_server, t
 def test_switching_the_task_offers_that_tasks_models(app_server):
     c = client(app_server)
     name, _card, _weights, padding = c.predict(task="causal-lm", api_name="/set_task")
-    assert name["value"] == "starter:tiny-gpt2" and name["choices"][0][1] == "starter:tiny-gpt2"
+    assert name["value"] == "starter:SmolLM2-135M-Instruct" and name["choices"][0][1] == "starter:SmolLM2-135M-Instruct"
     assert "packing" in [v for _, v in padding["choices"]]
     name, *_ , padding = c.predict(task="sequence-classification", padding="packing", api_name="/set_task")
     assert name["value"] == "starter:all-MiniLM-L6-v2"
