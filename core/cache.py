@@ -87,6 +87,17 @@ class PreviewCache:
                cfg.data.chat_template)
         return self._get("lengths", key, lambda: train_lengths(prepared, self.tokenizer(cfg), cfg))
 
+    def training_view(self, cfg: RunConfig) -> Any:
+        """Causal LM: what the run will train on, token by token, with its alarms
+        (core.data.inspect.training_view)."""
+        from .data.inspect import training_view
+
+        prepared = self.prepared(cfg)
+        d = cfg.data
+        key = (id(prepared), self._tokenizer_key(cfg), d.max_length, d.chat_template, d.add_eos, d.padding,
+               json.dumps(cfg.to_dict()["sft"]))
+        return self._get("training_view", key, lambda: training_view(cfg, self.tokenizer(cfg), prepared))
+
     def base_model(self, cfg: RunConfig, labels: list[str] | None) -> tuple[Any, Any]:
         """(model, ModelInfo) without the method applied: the Model and Method tabs' view."""
         from .model.load import load_base_model

@@ -136,3 +136,15 @@ def test_causal_compare_streams_both_sides(tmp_path):
     out = comp.generate(prompts[0])
     assert out["base"] != out["tuned"]
     assert out["tuned"].lower().startswith(prompts[0].lower()[:8])
+
+
+def test_chat_compare_wraps_prompts_in_the_chat_template(trained_smollm2_run):
+    comp = Comparison(trained_smollm2_run.run_dir)
+    assert comp.chat and comp.is_adapter
+    prompts = comp.prompts(2)
+    assert len(prompts) == 2 and all("\n" not in p and "<|im_start|>" not in p for p in prompts)  # the user's words
+    ids = comp._encode_prompt(prompts[0])[0].tolist()
+    text = comp.tokenizer.decode(ids)
+    assert text.startswith("<|im_start|>system\n") and text.endswith("<|im_start|>assistant\n")
+    out = comp.generate(prompts[0], comp.cfg.generate.__class__(max_new_tokens=16))
+    assert out["base"] != out["tuned"] and "<|im_start|>" not in out["tuned"] and "assistant" not in out["tuned"][:12]

@@ -1,5 +1,6 @@
-"""Integration on CPU: real MiniLM + LoRA learns the sentiment set; the tiny GPT-2 learns
-the quote format; stop/resume continues at the saved step; the CLI writes a run folder."""
+"""Integration on CPU: real MiniLM + LoRA learns the sentiment set; LoRA on the real SmolLM2
+learns a chat house style (the shared run); the tiny GPT-2 learns the quote format; every
+method trains a Llama; stop/resume continues at the saved step; the CLI writes a run folder."""
 
 import json
 import math
@@ -49,6 +50,47 @@ def test_lora_minilm_beats_its_baseline(trained_lora_run):
     assert not list(job.run_dir.rglob("*.bin")) and not list(job.run_dir.rglob("*.pt"))
 
 
+def test_smollm2_chat_lora_beats_its_baseline(trained_smollm2_run):
+    import json
+
+    job = trained_smollm2_run
+    s = read_summary(job.run_dir)
+    assert s["final"]["eval_loss"] < s["baseline"]["eval_loss"]  # on the answer tokens of held-out chats
+    assert s["prompt_format"] == "messages" and s["sft"]["assistant_only_loss"] and s["sft"]["trained_tokens"] > 0
+    assert "<|im_end|>" in s["sft"]["template"] and "{% generation %}" in s["sft"]["template"]
+    train = [e for e in read_events(job.run_dir) if e["type"] == "train"]
+    assert len(train) == 5 and train[-1]["num_tokens"] > train[0]["num_tokens"] > 0 and s["tokens_per_second"] > 0
+    # the saved tokenizer carries the model's own template (what inference uses), not the training copy
+    saved = json.loads((job.run_dir / "final" / "tokenizer_config.json").read_text())
+    assert "{% generation %}" not in saved["chat_template"] and "<|im_start|>" in saved["chat_template"]
+    assert (job.run_dir / "final" / "adapter_model.safetensors").is_file()
+    assert any("trained tokens in" in line for line in s["data"])
+
+
+@pytest.mark.parametrize("method,extra", [("lora", {"target_modules": ["q_proj", "v_proj"]}), ("lora", {}),
+                                          ("freeze", {"trainable_layers": 1}), ("full", {}), ("qlora", {})],
+                         ids=["lora-attention", "lora-all-linear", "freeze", "full", "qlora-4bit"])
+def test_every_method_trains_a_llama(tmp_path, tiny_llama_dir, method, extra):
+    """The Llama architecture of the SmolLM2 starter (a tiny random copy with its real tokenizer)."""
+    from core.model.hardware import bitsandbytes_status
+
+    if method == "qlora" and bitsandbytes_status():
+        pytest.skip(bitsandbytes_status())
+    targets = {"target_modules": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]}
+    cfg = RunConfig().replace(
+        model={"name_or_path": str(tiny_llama_dir), "task": "causal-lm"},
+        data={"path": str(ROOT / "tests/data/chat-small.jsonl"), "max_length": 96},
+        adapter={"method": method, **(targets if method in ("lora", "qlora") and not extra else extra)},
+        train={"max_steps": 3, "learning_rate": 5e-3, "per_device_train_batch_size": 4, "eval_strategy": "no",
+               "save_strategy": "no", "logging_steps": 1})
+    job = Job(cfg, run_dir=tmp_path / method).run()
+    assert job.status == "finished", job.message
+    s = job.summary
+    assert 0 < s["trainable_params"] <= s["total_params"]
+    assert (s["trainable_params"] == s["total_params"]) == (method == "full")
+    assert s["final"]["eval_loss"] < s["baseline"]["eval_loss"]
+
+
 def test_same_seed_same_losses(tmp_path):
     cfg = SENTIMENT_FAST.replace(train={"max_steps": 5, "logging_steps": 1}, data={"max_rows": 80})
     a = Job(cfg, run_dir=tmp_path / "a").run()
@@ -69,7 +111,8 @@ def test_tiny_gpt2_learns_the_quote_format(tmp_path):
     assert s["final"]["eval_perplexity"] == pytest.approx(math.exp(s["final"]["eval_loss"]), rel=1e-6)
     tok = AutoTokenizer.from_pretrained(job.run_dir / "final")
     model = AutoModelForCausalLM.from_pretrained(job.run_dir / "final").eval()
-    ids = tok("Quote by", return_tensors="pt")["input_ids"][:, :-1]  # drop the trailing [SEP]
+    ids = tok("Quote by", return_tensors="pt")["input_ids"]  # [CLS] quote by (the tokenizer adds no [SEP])
+    assert ids[0, -1] != tok.eos_token_id
     with torch.no_grad():
         out = model.generate(ids, max_new_tokens=20, do_sample=False)
     text = tok.decode(out[0], skip_special_tokens=True)

@@ -87,7 +87,8 @@ def card_html(info: Any) -> str:
 
 def new_weights_html(info: Any) -> str:
     kind = "warn" if info.new_weights or info.from_scratch else "ok"
-    parts = [f'<div class="fts-note fts-note-{kind}"><b>Newly initialised weights.</b> '
+    title = "Random weights, not pretrained." if info.from_scratch else "Newly initialised weights."
+    parts = [f'<div class="fts-note fts-note-{kind}"><b>{title}</b> '
              f'{html.escape(info.new_weights_note)}']
     if info.new_weights:
         shown = info.new_weights[:12]
@@ -108,12 +109,20 @@ def loaded_model(session: Session, cfg: Any) -> tuple[Any, Any]:
     return session.cache.base_model(cfg, labels)
 
 
+def converting_card(line: str) -> str:
+    return f'<div class="fts-empty fts-converting" id="model-converting">{html.escape(line)}</div>'
+
+
 @handler("load the model")
-def load_model(form: Form, parts: ModelParts, session: Session, **values: Any) -> dict:
-    """Load the chosen model (without the training method) and describe it."""
+def load_model(form: Form, parts: ModelParts, session: Session, **values: Any) -> Any:
+    """Load the chosen model (without the training method) and describe it. A starter that is
+    converted on first use shows the conversion's stage and elapsed seconds meanwhile."""
+    from .starter_progress import wait_for_starter
+
     cfg = form.to_config(session, values)
+    yield from wait_for_starter(cfg, lambda line: {parts.card: converting_card(line), parts.new_weights: ""})
     _, info = loaded_model(session, cfg)
-    return {parts.card: card_html(info), parts.new_weights: new_weights_html(info)}
+    yield {parts.card: card_html(info), parts.new_weights: new_weights_html(info)}
 
 
 @handler("switch the task")

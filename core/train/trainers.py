@@ -49,12 +49,11 @@ def inputs_for(cfg: RunConfig, tokenizer: Any, prepared: Any) -> TrainInputs:
 
 
 def _sft_inputs(cfg: RunConfig, tokenizer: Any, prepared: Any) -> TrainInputs:
-    from ..data.alarms import check_split
-    from ..data.labels import loss_flags, tokenize_split, training_tokenizer
+    from ..data.inspect import training_view
+    from ..data.labels import tokenize_split
 
-    detected = prepared.detected
-    train_tok, template = training_tokenizer(tokenizer, cfg, detected)
-    train = tokenize_split(tokenizer, prepared.train, cfg, detected)
+    view = training_view(cfg, tokenizer, prepared)
+    train, detected = view.split, prepared.detected
     val = tokenize_split(tokenizer, prepared.validation, cfg, detected)
     n = cfg.data.max_length
     if len(train.dropped) == len(train.counts):
@@ -62,20 +61,19 @@ def _sft_inputs(cfg: RunConfig, tokenizer: Any, prepared: Any) -> TrainInputs:
                         "after the cut. Raise data.max_length or shorten the prompts")
     if len(val.dropped) == len(val.counts):
         raise DataError(f"no validation row keeps a trained token within data.max_length {n}; raise it")
-    alarms = check_split(train, tokenizer, train_tok, template, cfg, detected.format, prepared.train)
     notes = [f"format {detected.format}: {train.summary()['trained_tokens']:,} trained tokens in "
              f"{len(train.counts) - len(train.dropped)} training rows"]
     if train.dropped or val.dropped:
         notes.append(f"{len(train.dropped)} training and {len(val.dropped)} validation rows left out: no trained "
                      f"token within max_length {n}")
-    notes += [f"{a.level}: {a.line()}" for a in alarms if a.kind != "untrained-rows"]
+    notes += [f"{a.level}: {a.line()}" for a in view.alarms if a.kind != "untrained-rows"]
     kept = train.kept()
-    sft = {"format": detected.format, **loss_flags(cfg, detected.format), "template": template or "",
+    sft = {"format": detected.format, **view.flags, "template": view.template or "",
            "dropped_train_rows": train.dropped, "dropped_validation_rows": val.dropped,
            "answer_cut_rows": train.answer_cut, "trained_tokens": train.summary()["trained_tokens"],
-           "alarms": [a.kind for a in alarms]}
+           "alarms": [a.kind for a in view.alarms]}
     return TrainInputs(kept, val.kept(), [len(ids) for ids in kept["input_ids"]], notes, {"sft": sft},
-                       tokenizer=train_tok)
+                       tokenizer=view.tokenizer)
 
 
 def sft_kwargs(cfg: RunConfig) -> dict[str, Any]:
