@@ -15,17 +15,18 @@ CONFIDENT = 0.8  # the model's probability for its (wrong) answer at which a row
 
 
 def likely_mislabels(comp: Any, threshold: float = CONFIDENT, limit: int = 2000, batch_size: int = 32,
-                     examples: int = 4 * EXAMPLES) -> Finding:
+                     examples: int = 4 * EXAMPLES, validation: Any = None) -> Finding:
     """The validation rows of a finished classification run (a core.results.compare.Comparison)
     that the fine-tuned model labels differently with probability >= ``threshold``, most
-    confident first."""
+    confident first. ``validation`` (a Dataset with text and label ids) replaces the run's own
+    validation split."""
     import torch
 
     from ..data.prepare import prepare
 
     if comp.task != "sequence-classification":
         raise CompareError("likely mislabels need a classification run; this one is a causal LM")
-    val = prepare(comp.cfg).validation
+    val = prepare(comp.cfg).validation if validation is None else validation
     val = val.select(range(min(limit, len(val))))
     texts, labels = list(val["text"]), list(val["label"])
     pairs = list(val["text_pair"]) if "text_pair" in val.column_names else None
