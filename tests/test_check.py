@@ -235,3 +235,25 @@ def test_likely_mislabels_lists_confident_mistakes(trained_lora_run):
     assert found.kind == "likely_mislabels" and found.severity == "warning" and found.count >= len(sure)
     assert {val[i]["text"] for i in sure} <= {e["text"] for e in found.examples}
     assert all(e["model says"] != e["label"] for e in found.examples)
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["validation file", "split"])
+def test_the_exported_script_drops_the_same_rows(planted, split, tmp_path):
+    from core.results.codegen import render_script
+
+    cfg, _ = planted
+    if split:  # one table: the fixes run before the split, the leak fix after it
+        pd.concat([pd.read_csv(cfg.data.path), pd.read_csv(cfg.data.validation_path)]).to_csv(tmp_path / "all.csv",
+                                                                                               index=False)
+        cfg = cfg.replace(data={"path": str(tmp_path / "all.csv"), "validation_path": ""})
+    fixed = cfg.replace(data={"drop_near_duplicates": True, "drop_conflicts": True, "drop_leaked": True})
+    script = render_script(fixed)
+    assert "norm_key" not in render_script(cfg)  # nothing extra when no fix is on
+    head = script[: script.index("# --- 1. Model source")]
+    data = script[script.index("# --- 3. Data"): script.index("# --- 4. Tokenization")]
+    space: dict = {}
+    exec(head + data, space)  # the script's own reading, cleaning, fixes and split
+    prepared = prepare(fixed)
+    assert list(space["train_ds"]["text"]) == list(prepared.train["text"])
+    assert list(space["val_ds"]["text"]) == list(prepared.validation["text"])
+    assert len(space["train_ds"]) < len(prepare(cfg).train)

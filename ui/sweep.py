@@ -120,14 +120,14 @@ def view(parts: SweepParts, sweep: Any, drawn: int, force: bool = False) -> dict
     metric = sweep.metric[5:] if sweep.metric.startswith("eval_") else sweep.metric
     frame = pd.DataFrame([[r["point"], describe(r["settings"]), r["status"],
                            "–" if r["best"] is None else f"{r['best']:.4f}", r["steps"], duration(r["runtime_s"]),
-                           r["run"] or "–"] for r in rows], columns=COLUMNS)
+                           r["run"] or "–"] for r in rows], columns=[*COLUMNS[:3], f"Best {metric}", *COLUMNS[4:]])
     done = sum(r["status"] in ("finished", "stopped", "failed", "skipped") for r in rows)
     state = {"running": "**Running**", "queued": "**Starting**", "finished": "**Finished**",
              "stopped": "**Stopped**", "failed": "**Failed**"}.get(str(sweep.status), str(sweep.status))
     best = sweep.best()
     out: dict = {parts.status: f"{state} sweep `{sweep.id}`: {done} of {len(rows)} points done · "
                                + " · ".join(sweep.plan.lines()) + (f" · {sweep.message}" if sweep.message else ""),
-                 parts.table: gr.update(value=frame, headers=[*COLUMNS[:3], f"Best {metric}", *COLUMNS[4:]]),
+                 parts.table: frame,
                  parts.start_btn: gr.update(interactive=not sweep.live),
                  parts.stop_btn: gr.update(interactive=sweep.live), parts.timer: gr.Timer(active=sweep.live),
                  **({parts.train_timer: gr.Timer(active=True)} if parts.train_timer is not None and sweep.live

@@ -120,7 +120,12 @@ class CheckReport:
 
     @property
     def fixes(self) -> list[Fix]:
-        return [f.fix for f in self.findings if f.fix is not None]
+        """One of each fix on offer (two findings may share one, e.g. exact and near leakage)."""
+        out: dict[str, Fix] = {}
+        for f in self.findings:
+            if f.fix is not None:
+                out.setdefault(json.dumps(f.fix.sets, sort_keys=True), f.fix)
+        return list(out.values())
 
     def summary(self) -> str:
         counts = {s: sum(f.severity == s for f in self.findings) for s in SEVERITY_ORDER}

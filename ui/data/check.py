@@ -85,7 +85,7 @@ def _example(e: dict[str, Any]) -> str:
 
 
 def view(parts: CheckParts, report: Any, note: str = "") -> dict:
-    fixes = [f.fix for f in report.findings if f.fix is not None][:FIX_SLOTS]
+    fixes = report.fixes[:FIX_SLOTS]
     out = {parts.summary: (f"{note} " if note else "") + f"**{html.escape(report.summary())}**",
            parts.findings: "".join(finding_html(f) for f in report.findings),
            parts.fixes: fixes}
