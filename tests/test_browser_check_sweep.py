@@ -95,6 +95,6 @@ def walk(page, url, path) -> None:
     wait_text(page, "#compare-status", r"-0" + best.group(1), timeout=180_000)
     page.locator("#compare-classify").wait_for()
     # every loading indicator gone (Gradio's status tracker draws an eta bar while an event runs)
-    page.wait_for_function("document.querySelectorAll('.eta-bar').length === 0", timeout=180_000)
+    page.wait_for_function("document.querySelectorAll('#tab-compare .pending, .eta-bar').length === 0", timeout=180_000)
     shot(page, "sweep-3-compare")
     assert_clean(page)

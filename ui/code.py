@@ -1,5 +1,6 @@
 """Code tab: the current settings as a standalone ``train.py`` (transformers + peft, no
-import of this project) and the same settings as ``run.yaml`` for the headless command line.
+import of this project) and the same settings as ``run.yaml`` for the headless command line;
+the Train tab's sweep as ``sweep.py``.
 The accelerate config and launch command for several GPUs are on the Train tab
 (ui/multi_gpu.py)."""
 
@@ -28,6 +29,8 @@ machine, read it to see exactly what happens, or change it beyond what the tabs 
 The same settings also save as `run.yaml`, which the studio's command line runs without the
 page (handy on a server). To train on several GPUs, open **Train on several GPUs** on the
 Train tab: it writes the accelerate config and the command that runs this `run.yaml` there.
+A sweep set up under **Try several settings** on the Train tab comes out as `sweep.py`: the
+same `train.py` run once per point, with the best point named at the end.
 """
 
 
