@@ -160,6 +160,13 @@ def test_a_sweep_can_be_stopped_as_a_whole():
     again = start_sweep(workshop(*TINY), SweepSpec(grid={"train.learning_rate": [1e-3]}), owner="stop-test",
                         queue=queue)
     assert again is sweep  # a second Start returns the sweep already going
+    from core.train.queue import BusyError
+    from core.train.sweep import sweeps_dir
+
+    before = set(sweeps_dir().iterdir())
+    with pytest.raises(BusyError, match="busy with another run"):  # local mode: another browser is refused
+        start_sweep(workshop(*TINY), SweepSpec(grid={"train.learning_rate": [1e-3]}), owner="other", queue=queue)
+    assert set(sweeps_dir().iterdir()) == before  # and nothing was written for it
     sweep.stop()
     assert sweep.wait(timeout=300)
     assert sweep.status == "stopped"

@@ -467,7 +467,9 @@ def pointless(cfg: RunConfig) -> list[Finding]:
     from .prepare import prepare_frames
     from .table import source_key
 
-    key = json.dumps([source_key(cfg), cfg.to_dict()["data"], cfg.model.task], default=str, sort_keys=True)
+    val = cfg.data.validation_path.strip()
+    val_key = source_key(cfg.replace(data={"path": val, "hub_dataset": ""})) if val else ()
+    key = json.dumps([source_key(cfg), val_key, cfg.to_dict()["data"], cfg.model.task], default=str, sort_keys=True)
     with _BLOCKERS_LOCK:
         if key in _BLOCKERS:
             return _BLOCKERS[key]

@@ -270,13 +270,16 @@ class Sweep:
         queue = queue or default_queue()
         if queue.active_for(self.owner) is not None:
             raise BusyError("you already have a run going; let it finish (or stop it) before starting a sweep")
+        if not allow_queue and queue.busy():
+            raise BusyError("the trainer is busy with another run; try again when it finishes")
         self.folder.mkdir(parents=True, exist_ok=False)
         self.plan.base.save(self.folder / "config.yaml")
         try:
             self._submit(queue, self.points[0], allow_queue)
-        except Exception:
-            self.status = Status.FAILED
-            self.write()
+        except Exception:  # refused after all (a race with another session): leave nothing behind
+            import shutil
+
+            shutil.rmtree(self.folder, ignore_errors=True)
             raise
         self.status = Status.RUNNING
         self.write()
