@@ -133,7 +133,7 @@ def label_figure(counts: dict[str, int], max_bars: int = LABEL_BARS) -> Any:
         rest = len(counts) - len(top)
         shown = {**dict(top), f"{rest:,} others": sum(counts.values()) - sum(v for _, v in top)}
         ax.set_title(f"{len(counts):,} classes: the {len(top)} largest, then all the others", fontsize=8)
-    colours = ["#6c8ebf"] * len(counts if len(counts) <= max_bars else shown)
+    colours = ["#6c8ebf"] * len(shown)
     if len(counts) > max_bars:
         colours[-1] = "#bbbbbb"  # the bar that stands for many classes
     ax.bar(list(map(str, shown)), list(shown.values()), color=colours)

@@ -5,7 +5,8 @@ The Train tab's Start, the Method tab's timing probe, the History tab's resume, 
 the run has started (an unsupported precision, QLoRA without a working bitsandbytes) or that
 breaks the mode's limits is refused *before* a run folder exists, with the config error's
 message. So is data that makes training pointless (core.data.check: one class, no usable
-text, far more classes than rows, no validation rows). Shared and workshop modes pass their :class:`~core.train.limits.Limits`.
+text, far more classes than rows, no validation rows). Shared and workshop modes pass their
+:class:`~core.train.limits.Limits`.
 """
 
 from __future__ import annotations
