@@ -108,6 +108,15 @@ class DataConfig(_Section):
     test_size: float = _f(0.2, "Share of rows held out for validation when there is no validation file.")
     max_rows: int = _f(0, "Use at most this many rows (0 = all); handy for quick experiments.")
     max_length: int = _f(128, "Tokens kept per example; longer examples are truncated.")
+    drop_near_duplicates: bool = _f(
+        False, "Drop rows that repeat an earlier row once case, spacing and punctuation are ignored "
+               "(exact repeats are always dropped). The data check lists them first.")
+    drop_conflicts: bool = _f(
+        False, "Classification: drop every row whose text also appears with another label (which one is right "
+               "can't be told); the data check lists them for review.")
+    drop_leaked: bool = _f(
+        False, "Drop training rows whose text (ignoring case, spacing and punctuation) is also in the validation "
+               "rows, so the validation score measures text the model has not seen.")
     padding: Literal["auto", "max_length", "dynamic", "group_by_length", "packing"] = _f(
         "auto", "Batching: pad everything to max_length (tutorial recipe), pad per batch, group similar "
                 "lengths, or pack sequences without padding (causal LM). auto = group_by_length for "

@@ -1,5 +1,6 @@
 """Code tab: the current settings as a standalone ``train.py`` (transformers + peft, no
-import of this project) and the same settings as ``run.yaml`` for the headless command line.
+import of this project) and the same settings as ``run.yaml`` for the headless command line;
+the Train tab's sweep as ``sweep.py``.
 The accelerate config and launch command for several GPUs are on the Train tab
 (ui/multi_gpu.py)."""
 
@@ -28,6 +29,8 @@ machine, read it to see exactly what happens, or change it beyond what the tabs 
 The same settings also save as `run.yaml`, which the studio's command line runs without the
 page (handy on a server). To train on several GPUs, open **Train on several GPUs** on the
 Train tab: it writes the accelerate config and the command that runs this `run.yaml` there.
+A sweep set up under **Try several settings** on the Train tab comes out as `sweep.py`: the
+same `train.py` run once per point, with the best point named at the end.
 """
 
 
@@ -39,6 +42,8 @@ class CodeParts:
     script: gr.Code
     cli: gr.Code
     run_yaml: gr.Code
+    sweep_script: gr.Code
+    sweep_file: gr.DownloadButton
 
 
 def layout(ctx: Any) -> CodeParts:
@@ -56,8 +61,12 @@ def layout(ctx: Any) -> CodeParts:
     with gr.Accordion(f"{CONFIG_NAME}: every setting of this run", open=False):
         run_yaml = gr.Code(language="yaml", label=CONFIG_NAME, show_label=False, interactive=False,
                            lines=12, max_lines=30, elem_id="code-run-yaml")
+    with gr.Accordion("sweep.py: the sweep of Train › Try several settings", open=False, elem_id="code-sweep"):
+        sweep_file = gr.DownloadButton("Download sweep.py", size="sm", elem_id="code-download-sweep")
+        sweep_script = gr.Code(language="python", label="sweep.py", show_label=False, interactive=False, lines=16,
+                               max_lines=40, elem_id="code-sweep-script")
     return CodeParts(refresh_btn=refresh_btn, script_file=script_file, yaml_file=yaml_file, script=script, cli=cli,
-                     run_yaml=run_yaml)
+                     run_yaml=run_yaml, sweep_script=sweep_script, sweep_file=sweep_file)
 
 
 # --------------------------------------------------------------------------- handlers
@@ -85,3 +94,10 @@ def wire(ctx: Any, parts: CodeParts) -> None:
                   concurrency_limit=None)
     parts.refresh_btn.click(api_name="code_script", **script)
     ctx.tab_items[sys.modules[__name__]].select(api_visibility="private", show_progress="hidden", **script)
+    from . import sweep, train
+
+    sweep_event = dict(fn=functools.partial(sweep.code_sweep, form), inputs=[session],
+                       inputs_kwargs={**form.inputs(), **sweep.inputs(ctx.parts_of(train).sweep)},
+                       outputs=[parts.sweep_script, parts.sweep_file], concurrency_limit=None)
+    parts.refresh_btn.click(api_name="code_sweep", **sweep_event)
+    ctx.tab_items[sys.modules[__name__]].select(api_visibility="private", show_progress="hidden", **sweep_event)

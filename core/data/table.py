@@ -14,7 +14,7 @@ import dataclasses
 
 from ..config import RunConfig
 from .formats import effective_format, format_rows, format_template
-from .roles import ColumnRoles, detect_roles, label_counts
+from .roles import MAX_CLASSES, ColumnRoles, detect_roles, label_counts
 from .sources import DataError
 
 PREVIEW_ROWS = 8
@@ -82,6 +82,10 @@ def table_preview(cfg: RunConfig, df: "pd.DataFrame", tokenizer: Any = None) -> 
             pass
     if task == "sequence-classification":
         preview.label_counts = label_counts(df, preview.roles.label)
+        if len(preview.label_counts) > MAX_CLASSES and not preview.roles_error:
+            preview.roles_error = (f"label column {preview.roles.label!r} has {len(preview.label_counts):,} distinct "
+                                   f"values (limit {MAX_CLASSES}): it looks like free text, not class labels. "
+                                   "Choose another label column")
         return preview
     preview.prompt_format = effective_format(cfg.data, columns)
     preview.template = format_template(cfg.data, columns)

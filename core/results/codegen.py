@@ -418,7 +418,10 @@ train_ds = train_ds.cast_column("label", ClassLabel(names=LABELS))'''
     else:
         split_val = f'''    split = train_ds.train_test_split(test_size={d.test_size!r}, seed=SEED)'''
     val_cast = '\n    val_ds = val_ds.cast_column("label", ClassLabel(names=LABELS))' if is_cls else ""
-    return f'''
+    from .codegen_fixes import fixes_code
+
+    helpers, fixes, leaked = fixes_code(cfg, is_cls)
+    return helpers + f'''
 
 
 def clean(frame):
@@ -430,14 +433,14 @@ def clean(frame):
     return frame.drop_duplicates(subset=cols).reset_index(drop=True)
 
 
-std = clean(standardise(df)){limit}
+std = clean(standardise(df)){fixes}{limit}
 train_ds = Dataset.from_pandas(std, preserve_index=False){label_part}
 if val_df is not None:
     val_ds = Dataset.from_pandas(clean(standardise(val_df)), preserve_index=False){val_cast}
 else:
     # No validation data given: hold out a share of the rows, reproducibly (seeded).
 {split_val}
-    train_ds, val_ds = split["train"], split["test"]
+    train_ds, val_ds = split["train"], split["test"]{leaked}
 print(f"{{len(train_ds)}} training rows, {{len(val_ds)}} validation rows")'''
 
 

@@ -121,9 +121,22 @@ def grid_figure(grid: list[list[int]], title: str = "") -> Any:
     return fig
 
 
-def label_figure(counts: dict[str, int]) -> Any:
+LABEL_BARS = 30  # more bars than this are unreadable, and each costs matplotlib time (2,000 took ~80 s)
+
+
+def label_figure(counts: dict[str, int], max_bars: int = LABEL_BARS) -> Any:
+    """Rows per class; with many classes the largest ones and one bar for all the others."""
     fig, ax = _subplots((5.0, 2.4))
-    ax.bar(list(map(str, counts)), list(counts.values()), color="#6c8ebf")
+    shown = dict(counts)
+    if len(counts) > max_bars:
+        top = sorted(counts.items(), key=lambda kv: -kv[1])[: max_bars - 1]
+        rest = len(counts) - len(top)
+        shown = {**dict(top), f"{rest:,} others": sum(counts.values()) - sum(v for _, v in top)}
+        ax.set_title(f"{len(counts):,} classes: the {len(top)} largest, then all the others", fontsize=8)
+    colours = ["#6c8ebf"] * len(shown)
+    if len(counts) > max_bars:
+        colours[-1] = "#bbbbbb"  # the bar that stands for many classes
+    ax.bar(list(map(str, shown)), list(shown.values()), color=colours)
     ax.set_ylabel("rows")
     fig.tight_layout()
     return fig

@@ -103,7 +103,7 @@ class Job:
     """One fine-tuning run and its run folder."""
 
     def __init__(self, cfg: RunConfig, run_dir: Path | None = None, owner: str = "local",
-                 resume: bool = False, evaluate: bool = True):
+                 resume: bool = False, evaluate: bool = True, tags: dict[str, Any] | None = None):
         self.cfg = cfg
         self.owner = owner
         self.resume_requested = resume
@@ -141,7 +141,7 @@ class Job:
                             "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "task": cfg.model.task,
                             "model": cfg.model.name_or_path, "method": cfg.adapter.method,
                             "dataset": cfg.data.hub_dataset or Path(cfg.data.path).name,
-                            "baseline": {}, "final": {}, "pid": os.getpid()}
+                            "baseline": {}, "final": {}, "pid": os.getpid(), **(tags or {})}
             self._write_summary()
 
     # ---- public API --------------------------------------------------------------

@@ -16,6 +16,7 @@ from core.data.uploads import project_relative
 from core.paths import confine
 
 from ..common import Form, Session, explain, section_title
+from . import check as check_section
 
 TITLE = "Data"
 
@@ -73,6 +74,7 @@ class DataParts:
     response_column: gr.Dropdown
     rendered: gr.Textbox
     split_note: gr.Markdown
+    check: check_section.CheckParts
 
 
 def default_bundled() -> str:
@@ -160,6 +162,7 @@ def layout(ctx: Any) -> DataParts:
                         label="Response column", info=field_info("data", "response_column")["help"]))
                 rendered = gr.Textbox(label="Row 1 as the model will see it", lines=5, max_lines=12,
                                       interactive=False, elem_id="data-rendered", buttons=["copy"])
+            check = check_section.layout(form)
     form.rule(apply_source)
     form.restorer(functools.partial(restore_source, source, bundled))
     return DataParts(source=source, bundled=bundled, bundled_box=bundled_box, upload=upload,
@@ -171,7 +174,7 @@ def layout(ctx: Any) -> DataParts:
                      labels_box=labels_box, label_plot=label_plot, causal_box=causal_box,
                      prompt_format=prompt_format, template=template, columns_row=columns_row,
                      instruction_column=instruction_column,
-                     response_column=response_column, rendered=rendered, split_note=split_note)
+                     response_column=response_column, rendered=rendered, split_note=split_note, check=check)
 
 
 def apply_source(session: Session, values: dict[str, Any], groups: dict[str, dict[str, Any]]) -> None:

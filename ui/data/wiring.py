@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from . import check as check_section
 from .handlers import load_data, preview_template, show_source, split_summary, upload_data, upload_validation
 from .layout import DataParts
 
@@ -51,5 +52,6 @@ def wire(ctx: Any, parts: DataParts) -> None:
         comp.input(functools.partial(split_summary, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
                    outputs=[parts.split_note], show_progress="hidden", trigger_mode="always_last",
                    api_visibility="private")
+    check_section.wire(ctx, parts.check)
     # The page opens with the default dataset already previewed.
     ctx.loaded.then(api_visibility="private", **refresh_event(ctx, parts))

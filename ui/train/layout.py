@@ -14,6 +14,7 @@ from core.train.progress import (
 )
 
 from .. import multi_gpu as multi_gpu_section
+from .. import sweep as sweep_section
 from ..common import Form, explain, section_title
 
 TITLE = "Train"
@@ -56,6 +57,7 @@ class TrainParts:
     status_json: gr.JSON
     status_btn: gr.Button
     multi_gpu: multi_gpu_section.MultiGpuParts
+    sweep: sweep_section.SweepParts
 
 
 def layout(ctx: Any) -> TrainParts:
@@ -121,13 +123,14 @@ def layout(ctx: Any) -> TrainParts:
             plan = gr.Markdown(elem_id="train-plan", elem_classes=["fts-plan"], label="Plan", container=True,
                                show_label=False)
             multi_gpu = multi_gpu_section.layout()
+    sweep = sweep_section.layout()  # "Try several settings": full width under the run view
     timer = gr.Timer(POLL_SECONDS, active=False)  # ticks only while a run is live
     status_json = gr.JSON(visible=False)
     status_btn = gr.Button(visible=False)
     return TrainParts(start_btn=start_btn, stop_btn=stop_btn, resume_btn=resume_btn, status=status,
                       progress=progress, run_box=run_box, chart=chart, chart_note=chart_note, metrics=metrics,
                       log=log, plan=plan, fields=[f.component for f in form.fields[first_field:]], timer=timer,
-                      status_json=status_json, status_btn=status_btn, multi_gpu=multi_gpu)
+                      status_json=status_json, status_btn=status_btn, multi_gpu=multi_gpu, sweep=sweep)
 
 
 def progress_html(snapshot: Snapshot | None) -> str:

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from .. import multi_gpu as multi_gpu_section
+from .. import sweep as sweep_section
 from .handlers import (
     attach,
     plan_training,
@@ -41,5 +42,6 @@ def wire(ctx: Any, parts: TrainParts) -> None:
                 outputs=[parts.plan], show_progress="hidden")
     ctx.tab_items[sys.modules[__package__]].select(api_name="plan_training", **plan)
     multi_gpu_section.wire(ctx, parts.multi_gpu)
+    sweep_section.wire(ctx, parts.sweep, parts.timer)
     for comp in parts.fields:
         comp.input(api_visibility="private", trigger_mode="always_last", **plan)
