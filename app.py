@@ -39,8 +39,11 @@ def main(argv: list[str] | None = None) -> None:
 
     settings = AppSettings(mode=args.mode, workshop=args.workshop)
     demo = build_app(settings)
+    # _frontend=False skips Gradio's start-up self-check: one HEAD request with a 3 s timeout
+    # that, on a busy machine (a workshop room's server, a loaded CI box), fails after the server
+    # already answers and makes launch() exit with "localhost is not accessible".
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, prevent_thread_lock=True,
-                **launch_options(settings))
+                _frontend=False, **launch_options(settings))
     # Serving already: load torch/transformers now, off the request path, so the first click
     # does not wait for them (and so handlers never import them from two threads at once).
     from core.heavy import warm_in_background
