@@ -17,6 +17,7 @@ from core.train.distributed import STRATEGIES
 from .code import CONFIG_NAME
 from .common import Session, handler
 from .results_common import session_folder
+from .temp_files import remember_download
 
 STRATEGY_LABELS = {"ddp": "DDP", "deepspeed-zero2": "DeepSpeed ZeRO-2", "deepspeed-zero3": "DeepSpeed ZeRO-3",
                    "fsdp": "FSDP"}
@@ -82,7 +83,7 @@ def code_accelerate(parts: MultiGpuParts, session: Session, num_gpus: Any = 2, s
         raise ConfigError(str(exc)) from None
     path = session_folder(session) / "accelerate_config.yaml"
     path.write_text(text, encoding="utf-8")
-    return {parts.accelerate_yaml: text, parts.launch: command, parts.accelerate_file: str(path)}
+    return {parts.accelerate_yaml: text, parts.launch: command, parts.accelerate_file: remember_download(session, path)}
 
 
 def wire(ctx: Any, parts: MultiGpuParts) -> None:

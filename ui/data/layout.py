@@ -131,13 +131,14 @@ def layout(ctx: Any) -> DataParts:
             with gr.Row():
                 text_column = form.bind("data", "text_column", gr.Dropdown(
                     [NONE_CHOICE], value="", label="Text", info=field_info("data", "text_column")["help"],
-                    elem_id="data-text-column"))
+                    elem_id="data-text-column"), said="Text column")
                 text_pair_column = form.bind("data", "text_pair_column", gr.Dropdown(
                     [NONE_CHOICE], value="", label="Second text",
-                    info=field_info("data", "text_pair_column")["help"], elem_id="data-pair-column"))
+                    info=field_info("data", "text_pair_column")["help"], elem_id="data-pair-column"),
+                    said="Second text column")
                 label_column = form.bind("data", "label_column", gr.Dropdown(
                     [NONE_CHOICE], value="", label="Label", info=field_info("data", "label_column")["help"],
-                    elem_id="data-label-column"))
+                    elem_id="data-label-column"), said="Label column")
             roles_note = gr.HTML(padding=False)
             with gr.Column(visible=True) as labels_box:
                 gr.Markdown("**Rows per label** (a lopsided split makes accuracy misleading)",
