@@ -93,14 +93,15 @@ def _parse_text(text: str, ext: str, name: str) -> "pd.DataFrame":
 
     if ext in (".csv", ".tsv"):
         sep = "\t" if ext == ".tsv" else ","
-        _check_overflow(text, sep, name)
+        width = _check_overflow(text, sep, name)
+        # index_col=False: a row with one field too many must not turn the first column into
+        # the index (pandas' default), which shifts every column by one. Rows whose extra
+        # fields are all empty (a trailing separator) are cut to the header's width.
+        trim = {"engine": "python", "on_bad_lines": lambda row: row[:width]} if width else {"on_bad_lines": "error"}
         try:
             with warnings.catch_warnings():  # index_col=False warns about the empty trailing fields it drops
                 warnings.simplefilter("ignore", pd.errors.ParserWarning)
-                # index_col=False: a row with one field too many must not turn the first column
-                # into the index (pandas' default), which shifts every column by one.
-                return pd.read_csv(io.StringIO(text), sep=sep, on_bad_lines="error", keep_default_na=True,
-                                   index_col=False)
+                return pd.read_csv(io.StringIO(text), sep=sep, keep_default_na=True, index_col=False, **trim)
         except pd.errors.EmptyDataError:
             raise DataError(f"{name} is empty") from None
         except pd.errors.ParserError as exc:
@@ -134,16 +135,18 @@ def _parse_text(text: str, ext: str, name: str) -> "pd.DataFrame":
     return pd.DataFrame({"text": lines})
 
 
-def _check_overflow(text: str, sep: str, name: str) -> None:
+def _check_overflow(text: str, sep: str, name: str) -> int:
     """Refuse a row with more fields than the header. pandas reads such a file without a
     word when the first data row is the long one (the first column becomes the index and
     every value moves one column over), so the rows are counted here, quotes understood.
-    Empty extra fields (a trailing separator on every line) are harmless and allowed."""
+    Empty extra fields (a trailing separator) are harmless: then the header's width is
+    returned, for the reader to cut such rows to; else 0."""
     import csv
     import io
 
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     header: list[str] | None = None
+    trailing = False
     try:
         for row in reader:
             if not row or (header is None and not any(c.strip() for c in row)):
@@ -152,12 +155,14 @@ def _check_overflow(text: str, sep: str, name: str) -> None:
                 header = row
                 continue
             extra = row[len(header):]
+            trailing = trailing or bool(extra)
             if any(c.strip() for c in extra):
                 raise DataError(f"{name}: ragged rows: line {reader.line_num} has {len(row)} fields but the "
                                 f"header has {len(header)}; check for unquoted separators "
                                 f"({'tabs' if sep == chr(9) else 'commas'} inside a value need quotes)")
     except csv.Error:
-        return  # a quoting problem: pandas' own parser reports it with its line
+        return 0  # a quoting problem: pandas' own parser reports it with its line
+    return len(header) if trailing and header else 0
 
 
 def _records_frame(obj: Any, name: str) -> "pd.DataFrame":
