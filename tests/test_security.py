@@ -28,8 +28,11 @@ def _text(value) -> str:
     """Everything a response holds, files' contents included."""
     out = [repr(value)]
     for item in value if isinstance(value, (tuple, list)) else [value]:
-        if isinstance(item, str) and Path(item).is_file() and Path(item).stat().st_size < 5_000_000:
-            out.append(Path(item).read_bytes().decode("utf-8", "replace"))
+        try:
+            if isinstance(item, str) and len(item) < 4096 and Path(item).is_file():
+                out.append(Path(item).read_bytes()[:5_000_000].decode("utf-8", "replace"))
+        except OSError:
+            pass
     return "\n".join(out)
 
 
@@ -73,7 +76,7 @@ def present_as_stored(c: Client, token: str) -> None:
     fn = next(d.get("id", i) for i, d in enumerate(config["dependencies"])
               if set(d.get("inputs", [])) & browser_state)
     c.endpoints[fn].is_valid = True  # an attacker's client ignores "private"
-    c.predict(None, token, fn_index=fn)
+    c.predict(token, fn_index=fn)  # the session (a gr.State) is filled in by the client
 
 
 def candidates(material: str) -> set[str]:
@@ -105,8 +108,8 @@ def test_a_second_session_given_everything_the_first_saw_cannot_touch_its_runs(a
     with pytest.raises(AppError):
         a.call("/upload_data", file=handle_file(str(bad)))
     a.call("/upload_data", file=handle_file(str(data)))
-    a.call("/code_script")
-    a.call("/start_training", max_steps=3, **TINY)
+    a.call("/code_script", data_source="upload")
+    a.call("/start_training", data_source="upload", max_steps=3, **TINY)
     first = _wait(a.client, lambda s: s.get("status") in ("finished", "failed"))
     assert first["status"] == "finished", first
     a.text.append(repr(first))
@@ -114,7 +117,8 @@ def test_a_second_session_given_everything_the_first_saw_cannot_touch_its_runs(a
     a.call("/export_zip", run=first["run"], folder="v1")
     a.call("/history_list")
     # A second, long run of A's that is live while B tries to stop it (checkpoints: resumable).
-    a.call("/start_training", max_steps=400, **{**TINY, "save_strategy": "steps"}, save_steps=2)
+    a.call("/start_training", data_source="upload", max_steps=400, **{**TINY, "save_strategy": "steps"},
+           save_steps=2)
     live = _wait(a.client, lambda s: s.get("status") == "running" and s.get("step", 0) >= 1, timeout=300)
     a.text.append(repr(live))
 
@@ -139,6 +143,17 @@ def test_a_second_session_given_everything_the_first_saw_cannot_touch_its_runs(a
                 b.predict(api_name=api_name, **kw)
     still = _status(a.client)
     assert still["run"] == live["run"] and still["status"] == "running", still  # B's stops did nothing
+    # The control: presenting a stored credential does work. C and D share one (as two tabs of
+    # one browser do): D sees and cancels the run C queued behind A's.
+    shared_token = "0123456789abcdef" * 2
+    c, d = Client(server.url, verbose=False), Client(server.url, verbose=False)
+    present_as_stored(c, shared_token)
+    c.predict(api_name="/start_training", max_steps=2, **TINY)
+    present_as_stored(d, shared_token)
+    queued = _status(d)
+    assert queued["status"] == "queued" and queued["run"] not in (first["run"], live["run"]), queued
+    d.predict(api_name="/stop_training")
+    assert _status(c)["status"] == "stopped"
     a.client.predict(api_name="/stop_training")
     stopped = _wait(a.client, lambda s: s.get("status") in ("stopped", "failed", "finished"))
     assert stopped["status"] == "stopped", stopped
