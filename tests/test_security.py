@@ -238,6 +238,9 @@ def test_many_concurrent_first_starts_of_one_new_session_agree(app_factory):
         names = {re.search(r"run `([^`]+)`", a).group(1) for a in answers}
         assert len(names) == 1, answers
         status = _status(c)
-        assert status.get("run") in names and status["status"] in ("queued", "running"), status
-        c.predict(api_name="/stop_training")
+        assert status.get("run") in names and status["status"] in ("queued", "running"), status.get("message")
+        try:
+            c.predict(api_name="/stop_training")
+        except AppError as err:
+            raise AssertionError(f"{err}; status {_status(c)}") from None
         _wait(c, lambda s: s.get("status") in ("stopped", "failed", "finished"))

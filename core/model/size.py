@@ -1,7 +1,7 @@
 """A model's size without its weights: what Start needs to know before a run folder exists.
 
-The model is built from its config on PyTorch's ``meta`` device (``accelerate.
-init_empty_weights``): every parameter has a shape and no storage, so counting a 7B model
+The model is built from its config on PyTorch's ``meta`` device (``with torch.device(
+"meta")``, which holds for the calling thread only): every parameter has a shape and no storage, so counting a 7B model
 costs a fraction of a second and no memory. That gives the parameter count the shared
 mode's ``max_params`` limit checks, the trainable count the method would give, and the
 shape facts the memory estimate needs. A model name that does not resolve (a folder that
@@ -47,7 +47,6 @@ def model_size(cfg: RunConfig, num_labels: int = 2) -> ModelSize:
 def _meta_model(name: str, task: str, num_labels: int, revision: str, trust_remote_code: bool,
                 dtype: str) -> tuple[Any, str]:
     import torch
-    from accelerate import init_empty_weights
     from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSequenceClassification
 
     from .load import ModelError, _load_error, resolve_source
@@ -66,7 +65,10 @@ def _meta_model(name: str, task: str, num_labels: int, revision: str, trust_remo
         dtype if dtype != "auto" else str(getattr(hf_config, "dtype", None) or "float32").replace("torch.", ""),
         torch.float32)
     try:
-        with init_empty_weights():
+        # torch.device("meta") is a per-thread mode; accelerate's init_empty_weights() patches
+        # nn.Module for the whole process, so a run loading its weights in another thread
+        # would get meta tensors ("Cannot copy out of meta tensor").
+        with torch.device("meta"):
             model = auto.from_config(hf_config, trust_remote_code=trust_remote_code, dtype=width)
     except (ValueError, KeyError) as exc:
         if "Unrecognized configuration class" in str(exc) or "does not support" in str(exc):
