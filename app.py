@@ -33,10 +33,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="only visitors signed in with Hugging Face may train; needs a Space with hf_oauth: true "
                         "(also FTS_REQUIRE_LOGIN=1)")
     args = p.parse_args(argv)
-    if args.require_login and not (on_space and os.environ.get("OAUTH_CLIENT_ID")):
+    if args.require_login and not _oauth_available():
         p.error("--require-login needs a Hugging Face Space with 'hf_oauth: true' in its README front matter "
                 "(sign-in with Hugging Face only works there)")
     return args
+
+
+def _oauth_available() -> bool:
+    from ui.identity import oauth_available
+
+    return oauth_available()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -82,7 +82,8 @@ def test_sign_in_makes_the_account_the_owner_with_a_fake_profile():
         run_owner(required, signed_out)
     assert run_owner(required, a) == "hf-alice"
     assert login_mode({}) == "off"
-    assert login_mode({"SPACE_ID": "x/y", "OAUTH_CLIENT_ID": "id"}) == "offered"
+    assert login_mode({"SYSTEM": "spaces", "SPACE_ID": "x/y", "OAUTH_CLIENT_ID": "id"}) == "offered"
+    assert login_mode({"SPACE_ID": "x/y", "OAUTH_CLIENT_ID": "id"}) == "off"  # not really a Space
     assert login_mode({"FTS_REQUIRE_LOGIN": "1"}) == "required"
 
 
@@ -103,6 +104,7 @@ def test_require_login_needs_a_space_with_oauth(monkeypatch):
     with pytest.raises(SystemExit):
         app_module.parse_args(["--require-login"])
     monkeypatch.setenv("SPACE_ID", "me/studio")
+    monkeypatch.setenv("SYSTEM", "spaces")
     monkeypatch.setenv("OAUTH_CLIENT_ID", "abc")
     assert app_module.parse_args(["--require-login"]).require_login
 
@@ -350,3 +352,24 @@ def test_downloads_are_deleted_when_the_session_ends_and_old_ones_age_out(tmp_pa
     os.utime(old, (time.time() - 7200, time.time() - 7200))
     fresh = temp_files.session_folder(Session())
     assert temp_files.sweep(max_age=3600) >= 1 and not old.exists() and fresh.exists()
+
+
+def test_the_sign_in_button_is_there_only_when_the_operator_turns_sign_in_on(monkeypatch):
+    pytest.importorskip("authlib")  # gradio[oauth]
+    from gradio import oauth
+
+    from ui.common import AppSettings
+
+    monkeypatch.setenv("SYSTEM", "spaces")  # Gradio mocks sign-in off a Space (needing a Hub token)
+    monkeypatch.setenv("SPACE_ID", "me/studio")
+    for name, value in (("OAUTH_CLIENT_ID", "id"), ("OAUTH_CLIENT_SECRET", "secret"), ("OAUTH_SCOPES", "openid"),
+                        ("OPENID_PROVIDER_URL", "https://huggingface.co")):  # what hf_oauth: true sets
+        monkeypatch.setattr(oauth, name, value)
+    from ui.shell import build
+
+    def buttons(settings):
+        demo, _ = build(settings)
+        return [b for b in demo.blocks.values() if isinstance(b, gr.LoginButton)]
+
+    assert not buttons(AppSettings(mode="shared"))
+    assert len(buttons(AppSettings(mode="shared", login="offered"))) == 1

@@ -69,13 +69,18 @@ def profile_username(profile: Any) -> str:
     return str(name or "").strip()
 
 
-def login_mode(env: dict[str, str] | None = None) -> Login:
-    """``required`` when the operator sets FTS_REQUIRE_LOGIN=1; ``offered`` on a Space whose
-    README front matter has ``hf_oauth: true`` (the Space then sets OAUTH_CLIENT_ID);
-    otherwise ``off`` (no sign-in button)."""
+def oauth_available(env: Any = None) -> bool:
+    """Sign-in with Hugging Face works here: a Space (Gradio's own test: SYSTEM=spaces) whose
+    README front matter has ``hf_oauth: true`` (the Space then sets OAUTH_CLIENT_ID). Off a
+    Space, Gradio's login button is a mock that needs the machine's own Hub token."""
+    env = os.environ if env is None else env
+    return env.get("SYSTEM") == "spaces" and bool(env.get("SPACE_ID")) and bool(env.get("OAUTH_CLIENT_ID"))
+
+
+def login_mode(env: Any = None) -> Login:
+    """``required`` when the operator sets FTS_REQUIRE_LOGIN=1; ``offered`` where sign-in
+    works (:func:`oauth_available`); otherwise ``off`` (no sign-in button)."""
     env = os.environ if env is None else env
     if env.get("FTS_REQUIRE_LOGIN") == "1":
         return "required"
-    if env.get("SPACE_ID") and env.get("OAUTH_CLIENT_ID"):
-        return "offered"
-    return "off"
+    return "offered" if oauth_available(env) else "off"
