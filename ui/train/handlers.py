@@ -20,6 +20,7 @@ from core.train.progress import (
 from core.train.queue import default_queue
 
 from ..common import AppSettings, Form, Session, checked_config, handler, run_owner
+from ..messages import scrub_paths
 from .layout import LOG_LINES, TrainParts, progress_html
 
 
@@ -38,8 +39,8 @@ def status_markdown(job: Any, snapshot: Snapshot, position: int, note: str = "",
     if status == Status.FINISHED:
         return f"{lead}**Finished** run {name}. The trained weights are in `runs/{snapshot.name}/final`."
     if status == Status.STOPPED:
-        return f"{lead}**Stopped** run {name}: {snapshot.message}"
-    return f"{lead}**Failed** run {name}: {snapshot.message or 'see the log'}"
+        return f"{lead}**Stopped** run {name}: {scrub_paths(snapshot.message)}"
+    return f"{lead}**Failed** run {name}: {scrub_paths(snapshot.message) or 'see the log'}"
 
 
 def log_text(job: Any, events: list[dict[str, Any]]) -> str:
@@ -54,7 +55,7 @@ def log_text(job: Any, events: list[dict[str, Any]]) -> str:
     if memory:
         lines.append(memory)
     if job.message and job.done:
-        lines.append(f"{job.status}: {job.message}")
+        lines.append(f"{job.status}: {scrub_paths(job.message)}")
     return "\n".join(lines[-LOG_LINES:])
 
 
@@ -209,4 +210,6 @@ def training_status(session: Session) -> dict:
     job = _job(session)
     if job is None:
         return status_payload(None)
-    return status_payload(job.snapshot(), default_queue().position(job), job.cfg.model.task)
+    payload = status_payload(job.snapshot(), default_queue().position(job), job.cfg.model.task)
+    payload["message"] = scrub_paths(payload.get("message") or "")
+    return payload
