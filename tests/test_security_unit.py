@@ -291,6 +291,9 @@ def test_gradio_no_longer_checks_bounds_the_config_checks(app, caplog):
     for key in ("train.per_device_train_batch_size", "data.max_length", "train.eval_steps", "adapter.r"):
         comp = by_key[key]
         assert comp.preprocess(0) == 0 and comp.preprocess(10**7) == 10**7
+    # choices too: the config says "must be one of", the engine checks columns and LoRA targets
+    assert by_key["adapter.target_modules"].preprocess(["q_proj"]) == ["q_proj"]
+    assert by_key["data.text_column"].preprocess("text") == "text"
     from ui.common import Session
 
     with pytest.raises(ConfigError, match="per_device_train_batch_size must be between 1 and 4096, got 0"):

@@ -222,19 +222,43 @@ def human_label(name: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def range_from_config(component: Any) -> Any:
-    """Let RunConfig, not Gradio, check a Number's or Slider's value. Gradio's own check of
-    minimum/maximum answers "Value 0 is less than minimum value 1." without naming the field
-    (and logs a traceback); Field.parse and the config's validation name the field and its
-    allowed range instead. The bounds still guide the widget in the page. (An instance
-    attribute, not a subclass: Gradio writes a .pyi file beside every module that subclasses
-    a component.)"""
-    component.preprocess = _unchecked
+def checked_by_config(component: Any) -> Any:
+    """Let RunConfig, not Gradio, check what a config widget sends. Gradio's own checks
+    (minimum/maximum of a Number or Slider, "Value: x is not in the list of choices" of a
+    Radio, Dropdown or CheckboxGroup) answer without naming the field and log a server
+    traceback; Field.parse and the config's validation name the field and what it allows,
+    and the engine checks column names and LoRA targets against the data and the model. The
+    bounds and choices still guide the widget in the page. (An instance attribute, not a
+    subclass: Gradio writes a .pyi file beside every module that subclasses a component.)"""
+    if isinstance(component, (gr.Number, gr.Slider)) or (
+            isinstance(component, (gr.Radio, gr.Dropdown, gr.CheckboxGroup))
+            and getattr(component, "type", "value") == "value"):
+        component.preprocess = _unchecked
     return component
 
 
 def _unchecked(payload: Any) -> Any:
     return payload
+
+
+def quiet_checks(component: Any) -> Any:
+    """Keep a component's own checks (a File's allowed types) but make a refusal an ordinary
+    message: a user's mistake, so no traceback in the server log. A refused upload is
+    deleted from Gradio's temp folder at once."""
+    original = component.preprocess
+
+    def preprocess(payload: Any) -> Any:
+        try:
+            return original(payload)
+        except gr.Error as exc:
+            from .temp_files import discard_upload
+
+            discard_upload(getattr(payload, "path", None))
+            raise gr.Error(html.escape(str(exc.message)), title=f"Can't use that {component.label or 'value'}",
+                           print_exception=False) from None
+
+    component.preprocess = preprocess
+    return component
 
 
 @dataclass
@@ -316,9 +340,9 @@ class Form:
         elif kind == "number":
             if t is int:
                 kw.setdefault("precision", 0)
-            comp = range_from_config(gr.Number(**kw))
+            comp = gr.Number(**kw)
         elif kind == "slider":
-            comp = range_from_config(gr.Slider(**kw))
+            comp = gr.Slider(**kw)
         elif kind == "text":
             comp = gr.Textbox(**kw)
         elif kind == "checkboxgroup":
@@ -334,6 +358,7 @@ class Form:
         if any(f.name == name for f in self.fields) or name in self.extras:
             raise ValueError(f"{section}.{name} is bound twice")
         self.fields.append(Field(section, name, component, info["type"]))
+        checked_by_config(component)
         remember_label(f"{section}.{name}", said or getattr(component, "label", None) or human_label(name))
         return component
 

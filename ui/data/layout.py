@@ -15,7 +15,7 @@ from core.data.table import source_key
 from core.data.uploads import project_relative
 from core.paths import confine
 
-from ..common import Form, Session, explain, section_title
+from ..common import Form, Session, explain, quiet_checks, section_title
 
 TITLE = "Data"
 
@@ -95,8 +95,8 @@ def layout(ctx: Any) -> DataParts:
                     list(bundled_datasets()), value=default_bundled(), label="Dataset",
                     info="Small sets shipped with the studio: no download needed.", elem_id="data-bundled"))
             with gr.Column(visible=False) as upload_box:
-                upload = gr.File(label="Data file", file_types=list(FILE_TYPES), type="filepath",
-                                 file_count="single", height=120, elem_id="data-upload")
+                upload = quiet_checks(gr.File(label="Data file", file_types=list(FILE_TYPES), type="filepath",
+                                              file_count="single", height=120, elem_id="data-upload"))
                 gr.Markdown("csv, tsv, json, jsonl, parquet or txt (one example per line). "
                             "The file is copied into this session's upload folder.",
                             elem_classes=["fts-hint"])
@@ -114,9 +114,9 @@ def layout(ctx: Any) -> DataParts:
                                     label="Validation share")
             max_rows = form.widget("data", "max_rows", label="Use at most this many rows", minimum=0)
             with gr.Row():
-                validation_file = gr.UploadButton("Add a validation file", file_types=list(FILE_TYPES),
-                                                  type="filepath", file_count="single", size="sm",
-                                                  elem_id="data-validation-upload")
+                validation_file = quiet_checks(gr.UploadButton(
+                    "Add a validation file", file_types=list(FILE_TYPES), type="filepath", file_count="single",
+                    size="sm", elem_id="data-validation-upload"))
                 validation_clear = gr.Button("Remove it", size="sm", interactive=True,
                                              elem_id="data-validation-clear")
             validation_note = gr.Markdown("No validation file: validation rows are split off the training data.",
