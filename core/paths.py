@@ -75,11 +75,11 @@ def confine(path: str | Path, roots: list[Path] | None = None, what: str = "path
 def safe_child(parent: Path, name: str, what: str = "name") -> Path:
     """``parent / name`` for a plain name chosen by a user; refuses ``../``, absolute
     paths, separators and names starting with a dot (hidden folders, '...')."""
-    if name.startswith("."):
-        raise PathError(f"{what} {name!r} must not start with a dot: that makes a hidden folder; "
-                        "start it with a letter or digit")
     if not name or "/" in name or "\\" in name or os.path.isabs(name) \
             or not all(c.isalnum() or c in "-_. " for c in name):
         raise PathError(f"{what} {name!r} must be a plain folder name (letters, digits, - _ .), "
                         "without '..' or slashes")
+    if name.startswith("."):
+        raise PathError(f"{what} {name!r} must not start with a dot: that makes a hidden folder; "
+                        "start it with a letter or digit")
     return parent / name

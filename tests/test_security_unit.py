@@ -170,7 +170,7 @@ def test_max_params_gets_a_parameter_count_without_loading_weights():
     from core.train.preflight import preflight
 
     with pytest.raises(ConfigError, match=r"22.7M parameters; the limit here is 1M \(FTS_MAX_PARAMS\)"):
-        preflight(RunConfig(), Limits(max_params=1_000_000))
+        preflight(RunConfig(), Limits(max_params=1_000_000, name="shared"))
     preflight(RunConfig(), Limits(max_params=30_000_000))
 
 

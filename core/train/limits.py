@@ -28,6 +28,11 @@ class Limits:
     max_upload_mb: float = 0.0   # 0 = FTS_MAX_UPLOAD_MB (default 50); MB = 2**20 bytes
     allow_remote_code: bool = True   # may a session switch on model.trust_remote_code?
     refuse_over_memory: bool = False  # a run estimated above the free memory: refused (else a warning)
+    name: str = "local"              # whose limits: "shared" ones are set by FTS_* variables
+
+    def why(self, variable: str) -> str:
+        """Where a limit comes from, for its message: the variable that sets it, or the mode."""
+        return variable if self.name == "shared" else f"{self.name} mode"
 
     @classmethod
     def shared(cls) -> "Limits":
@@ -35,12 +40,12 @@ class Limits:
         return cls(max_rows=int(env("FTS_MAX_ROWS", "5000")), max_steps=int(env("FTS_MAX_STEPS", "500")),
                    max_length=int(env("FTS_MAX_LENGTH", "256")), max_params=int(float(env("FTS_MAX_PARAMS", "2e8"))),
                    max_upload_mb=float(env("FTS_MAX_UPLOAD_MB", "20")),
-                   allow_remote_code=env("FTS_ALLOW_REMOTE_CODE") == "1", refuse_over_memory=True)
+                   allow_remote_code=env("FTS_ALLOW_REMOTE_CODE") == "1", refuse_over_memory=True, name="shared")
 
 
 NO_LIMITS = Limits()
 WORKSHOP = Limits(max_rows=400, max_steps=80, max_length=96, max_params=30_000_000, max_upload_mb=5.0,
-                  allow_remote_code=False, refuse_over_memory=True)
+                  allow_remote_code=False, refuse_over_memory=True, name="workshop")
 
 REMOTE_CODE_OFF = ("model.trust_remote_code is switched off on this shared studio: a model's own Python code "
                    "would run on the server. Choose a model that loads without it; the operator can allow "
@@ -64,21 +69,21 @@ def check_limits(cfg: RunConfig, limits: Limits, n_train: int | None = None, n_p
     """Raise ConfigError if ``cfg`` asks for more than ``limits`` allow."""
     check_policy(cfg, limits)
     if limits.max_length and cfg.data.max_length > limits.max_length:
-        raise ConfigError(f"data.max_length must be <= {limits.max_length} here (limit FTS_MAX_LENGTH), "
+        raise ConfigError(f"data.max_length must be <= {limits.max_length} here ({limits.why('FTS_MAX_LENGTH')}), "
                           f"got {cfg.data.max_length}", key="data.max_length")
     if limits.max_rows and (cfg.data.max_rows == 0 or cfg.data.max_rows > limits.max_rows) \
             and n_train is not None and n_train > limits.max_rows:
-        raise ConfigError(f"data.max_rows must be <= {limits.max_rows} here (limit FTS_MAX_ROWS; the data has "
+        raise ConfigError(f"data.max_rows must be <= {limits.max_rows} here ({limits.why('FTS_MAX_ROWS')}; the data has "
                           f"{n_train:,} rows); set data.max_rows", key="data.max_rows")
     if limits.max_steps and n_train is not None:
         steps = total_steps(cfg, min(n_train, cfg.data.max_rows or n_train))
         if steps > limits.max_steps:
             raise ConfigError(f"this run would take {steps:,} steps; the limit here is {limits.max_steps:,} "
-                              "(FTS_MAX_STEPS): fewer epochs, a bigger batch, or set train.max_steps",
+                              f"({limits.why('FTS_MAX_STEPS')}): fewer epochs, a bigger batch, or set train.max_steps",
                               key="train.max_steps")
     if limits.max_params and n_params is not None and n_params > limits.max_params:
         raise ConfigError(f"model.name_or_path has {millions(n_params)} parameters; the limit here is "
-                          f"{millions(limits.max_params)} (FTS_MAX_PARAMS): choose a smaller model",
+                          f"{millions(limits.max_params)} ({limits.why('FTS_MAX_PARAMS')}): choose a smaller model",
                           key="model.name_or_path")
 
 
