@@ -181,7 +181,7 @@ def handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
                 raise gr.Error(user_message(exc), title=f"Can't {action}", print_exception=False) from None
             except Exception as exc:  # noqa: BLE001 - the page must never see a traceback
                 log.exception("unexpected error while trying to %s", action)
-                first = html.escape(scrub_paths((str(exc).splitlines() or [""])[0][:200]))
+                first = html.escape(scrub_paths((str(exc).splitlines() or [""])[0][:200]), quote=False)
                 raise gr.Error(f"Something went wrong ({type(exc).__name__}: {first}). "
                                "The details are in the server log.", title=f"Can't {action}",
                                print_exception=False) from None
@@ -254,7 +254,7 @@ def quiet_checks(component: Any) -> Any:
             from .temp_files import discard_upload
 
             discard_upload(getattr(payload, "path", None))
-            raise gr.Error(html.escape(str(exc.message)), title=f"Can't use that {component.label or 'value'}",
+            raise gr.Error(html.escape(str(exc.message), quote=False), title=f"Can't use that {component.label or 'value'}",
                            print_exception=False) from None
 
     component.preprocess = preprocess
@@ -423,7 +423,7 @@ def checked_config(form: Form, settings: AppSettings, session: Session, values: 
     cfg = form.to_config(session, values)
     table = session.cache.table(cfg)  # the Data tab has read it already: cached
     for warning in preflight(cfg, settings.limits, table=table, freed_bytes=default_queue().running_bytes()):
-        gr.Warning(html.escape(scrub_paths(warning)), title="Check the memory")
+        gr.Warning(html.escape(scrub_paths(warning), quote=False), title="Check the memory")
     return cfg
 
 

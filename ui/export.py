@@ -216,9 +216,9 @@ def export_push(settings: AppSettings, parts: ExportParts, session: Session, run
         url = push_to_hub(target, (repo_id or "").strip(), secret, private=bool(private))
     except ExportError as exc:
         message = str(exc).replace(secret, "***") if secret else str(exc)
-        gr.Warning(html.escape(message), title="Not pushed")  # toasts render HTML
+        gr.Warning(html.escape(message, quote=False), title="Not pushed")  # toasts render HTML
         return {parts.push_result: note(f"Not pushed: {message}", "warn")}
-    gr.Info(f"Uploaded to {html.escape(url)}")
+    gr.Info(f"Uploaded to {html.escape(url, quote=False)}")
     return {parts.push_result: f'<div class="fts-note fts-note-ok">Uploaded to <a href="{html.escape(url)}" '
                                f'target="_blank" rel="noopener">{html.escape(url)}</a>.</div>',
             parts.token: ""}  # the page forgets the token too

@@ -91,7 +91,7 @@ def page_message(exc: BaseException) -> str:
     text, keys = in_widget_words(text)
     if key and key not in keys and label_of(key):
         keys.insert(0, key)  # the message did not name its field: say which setting it is about
-    out = html.escape(text)
+    out = html.escape(text, quote=False)  # text content: quotes stay readable
     if keys:
         out += "<br><small>setting: " + ", ".join(f"<code>{html.escape(k)}</code>" for k in keys) + "</small>"
     return out

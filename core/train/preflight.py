@@ -60,12 +60,15 @@ def data_preflight(cfg: RunConfig, table: Any) -> int:
     no text column, no label column, one class, far more classes than rows. Returns the
     number of classes (0 for causal LM). The full cleaning and splitting checks run when
     the job prepares its data (core.data.prepare)."""
+    from ..data.formats import effective_format
     from ..data.roles import detect_roles, label_counts
     from ..data.sources import DataError
 
-    roles = detect_roles(table, cfg.data, cfg.model.task)  # DataError: no text / label column
     if cfg.model.task != "sequence-classification":
-        return 0
+        if effective_format(cfg.data, [str(c) for c in table.columns]) == "text":
+            detect_roles(table, cfg.data, cfg.model.task)  # DataError: no text column
+        return 0  # templates, instruction and chat formats are checked as the job formats rows
+    roles = detect_roles(table, cfg.data, cfg.model.task)  # DataError: no text / label column
     counts = label_counts(table, roles.label)
     if len(counts) < 2:
         only = f" ({next(iter(counts))!r})" if counts else ""
