@@ -198,7 +198,7 @@ def test_every_limit_refuses_through_the_api_naming_the_limit_and_the_value(app_
         line = "text,label\n" + "a review of some length that goes on,pos\n" * 10
         while fh.tell() < 25 * 2**20:
             fh.write(line)
-    _refused(c, "/upload_data", "big.csv is 25 MB", "upload limit of 20 MB", file=handle_file(str(big)))
+    _refused(c, "/upload_data", "big.csv is 25 MB", "over the 20 MB upload limit", file=handle_file(str(big)))
     leftovers = [p for p in (server.workspace.parent / "gradio").rglob("big.csv")]
     assert not leftovers, leftovers  # the refused upload did not stay in Gradio's temp folder
 

@@ -182,7 +182,7 @@ def test_the_upload_limit_of_each_mode_is_enforced_in_mb_of_2_20_bytes(tmp_path)
     assert upload_limit_bytes(WORKSHOP) == 5 * 2**20
     big = tmp_path / "big.csv"
     big.write_bytes(b"text,label\n" + b"x,y\n" * (6 * 2**20 // 4))
-    with pytest.raises(DataError, match=r"big.csv is 6 MB, over this studio's upload limit of 5 MB"):
+    with pytest.raises(DataError, match=r"big.csv is 6 MB, over the 5 MB upload limit"):
         store_upload(big, "b" + "0" * 32, max_bytes=upload_limit_bytes(WORKSHOP), extra_roots=[tmp_path])
 
 
@@ -321,7 +321,7 @@ def test_refused_and_accepted_uploads_leave_nothing_in_gradios_temp_folder(app, 
     incoming = tmp_path / "gradio" / ("f" * 64) / "big.csv"
     incoming.parent.mkdir(parents=True)
     incoming.write_bytes(b"text,label\n" + b"x,y\n" * (6 * 2**20 // 4))
-    with pytest.raises(DataError, match="upload limit of 5 MB"):
+    with pytest.raises(DataError, match="over the 5 MB upload limit"):
         keep_upload(AppSettings(workshop=True), Session(), str(incoming))
     assert not incoming.exists() and not incoming.parent.exists()
     incoming.parent.mkdir()

@@ -34,6 +34,8 @@ def max_upload_bytes() -> int:
 
 def megabytes(n_bytes: float) -> str:
     """'20 MB', '25.3 MB' (MB = 2**20 bytes, as FTS_MAX_UPLOAD_MB counts them)."""
+    if n_bytes < 1024:
+        return f"{int(n_bytes)} byte" + ("" if int(n_bytes) == 1 else "s")
     if n_bytes < MB / 10:
         return f"{n_bytes / 1024:.1f} KB"
     text = f"{n_bytes / MB:.1f}"

@@ -48,8 +48,8 @@ def store_upload(src: str | Path, session: str, original_name: str | None = None
     size = path.stat().st_size
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     if size > limit:
-        raise DataError(f"{name} is {megabytes(size)}, over this studio's upload limit of {megabytes(limit)} "
-                        "(the operator sets it with FTS_MAX_UPLOAD_MB)")
+        raise DataError(f"{name} is {megabytes(size)}, over the {megabytes(limit)} upload limit "
+                        "(the studio's operator sets it with FTS_MAX_UPLOAD_MB)")
     if size == 0:
         raise DataError(f"{name} is empty (0 bytes); choose a file with a header row and data rows")
     folder = safe_child(uploads_dir(), session, "session id")
