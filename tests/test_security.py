@@ -244,3 +244,24 @@ def test_many_concurrent_first_starts_of_one_new_session_agree(app_factory):
         except AppError as err:
             raise AssertionError(f"{err}; status {_status(c)}") from None
         _wait(c, lambda s: s.get("status") in ("stopped", "failed", "finished"))
+
+
+# --------------------------------------------------------------------------- escaping, in a browser
+def test_user_text_in_an_error_toast_is_shown_as_text_not_html(app_factory, browser):
+    """Gradio renders a toast's message as HTML: a model name that is an <img> tag with an
+    onerror handler must appear as text, and no such element may exist in the page."""
+    server = app_factory()
+    page = browser.new_page()
+    try:
+        page.goto(server.url, timeout=120_000)
+        page.get_by_role("tab", name="Model", exact=True).click()
+        box = page.locator("#model-name input").first
+        box.fill('<img id="fts-xss" src=x onerror="document.title=\'pwned\'">')
+        box.press("Enter")
+        page.locator("#model-load").click()
+        page.wait_for_selector("[data-testid=toast-body]", timeout=120_000)
+        toast = page.locator("[data-testid=toast-body]").first.inner_text()
+        assert '<img id="fts-xss"' in toast, toast
+        assert page.locator("#fts-xss").count() == 0 and page.title() != "pwned"
+    finally:
+        page.close()
