@@ -185,9 +185,12 @@ def _train(cfg, args) -> int:
             if not args.output:
                 return _fail("--resume needs --output RUN_FOLDER")
             job = Job.resume(Path(args.output))
-            preflight(job.cfg)
+            warnings = preflight(job.cfg)
         else:
-            preflight(cfg)  # fails in one line, before a run folder exists
+            from .data.sources import read_source
+
+            # fails in one line, before a run folder exists; the data checks see the table
+            warnings = preflight(cfg, table=read_source(cfg.data))
             out = Path(args.output).resolve() if args.output else None
             if out is not None and is_main_process():
                 if out.exists() and any(out.iterdir()):
@@ -198,6 +201,8 @@ def _train(cfg, args) -> int:
             job = Job(cfg, run_dir=out)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     quiet = args.quiet or not is_main_process()
     if is_main_process():
         print(f"run folder: {job.run_dir}", file=sys.stderr)

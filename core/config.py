@@ -27,7 +27,12 @@ STARTER_TINY_GPT2 = "starter:tiny-gpt2"
 
 
 class ConfigError(ValueError):
-    """A config value is invalid; the message names the field."""
+    """A config value is invalid; the message names the field, and ``key`` holds it
+    (``train.learning_rate``) so a UI can say it in its own words ("Learning rate")."""
+
+    def __init__(self, message: str, key: str = "") -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def _f(default: Any, help: str, **kw: Any) -> Any:
@@ -41,7 +46,7 @@ def _check(cond: bool, name: str, msg: str, value: Any) -> None:
     if not cond:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        raise ConfigError(f"{name} must be {msg}, got {value!r}")
+        raise ConfigError(f"{name} must be {msg}, got {value!r}", key=name)
 
 
 def _is_number(v: Any) -> bool:
@@ -247,10 +252,12 @@ class TrainConfig(_Section):
                    "steps or epoch when load_best_model_at_end or early stopping is on", self.eval_strategy)
         if self.load_best_model_at_end and self.save_strategy != self.eval_strategy:
             raise ConfigError("train.save_strategy must equal train.eval_strategy when "
-                              f"load_best_model_at_end is on, got {self.save_strategy!r} vs {self.eval_strategy!r}")
+                              f"load_best_model_at_end is on, got {self.save_strategy!r} vs {self.eval_strategy!r}",
+                              key="train.save_strategy")
         if self.run_name:
             _check(_safe_name(self.run_name), "train.run_name",
-                   "a plain folder name (letters, digits, - _ .; no slashes or '..')", self.run_name)
+                   "a plain folder name (letters, digits, - _ .; no slashes, not starting with a dot)",
+                   self.run_name)
 
 
 @dataclass
@@ -273,7 +280,8 @@ class GenerateConfig(_Section):
 
 
 def _safe_name(name: str) -> bool:
-    return bool(name) and name not in (".", "..") and all(c.isalnum() or c in "-_." for c in name)
+    # A leading dot makes a hidden folder ('...' is one): the run would vanish from listings.
+    return bool(name) and not name.startswith(".") and all(c.isalnum() or c in "-_." for c in name)
 
 
 SECTIONS: dict[str, type] = {
@@ -312,7 +320,7 @@ class RunConfig:
     def __post_init__(self) -> None:
         if self.model.task == "sequence-classification" and self.data.padding == "packing":
             raise ConfigError("data.padding must not be packing for sequence-classification "
-                              "(packing is for causal LM), got 'packing'")
+                              "(packing is for causal LM), got 'packing'", key="data.padding")
 
     # ---- conversions -------------------------------------------------------------
     def to_dict(self) -> dict[str, dict[str, Any]]:

@@ -255,10 +255,10 @@ def test_workshop_mode_keeps_runs_within_safe_ranges(app_factory):
     c = Client(server.url, verbose=False)
     with pytest.raises(AppError) as err:
         c.predict(max_rows=300, max_length=64, num_train_epochs=50, api_name="/start_training")
-    assert "the limit here is 80" in str(err.value)
+    assert "the limit here is 80 (workshop mode)" in str(err.value)
     with pytest.raises(AppError) as err:
         c.predict(max_length=512, api_name="/start_training")
-    assert "data.max_length must be <= 96" in str(err.value)
+    assert "max_length (tokens per example) must be &lt;= 96 here (workshop mode)" in str(err.value)
 
 
 def test_the_coach_speaks_up_when_the_learning_rate_is_far_too_high(app_factory):

@@ -166,7 +166,7 @@ def test_code_tab_writes_a_standalone_script(runs):
     config, command, _ = c.predict(num_gpus=4, strategy="fsdp", mixed_precision="bf16", api_name="/code_accelerate")
     assert "num_processes: 4" in config and "FSDP" in config
     assert command.startswith("accelerate launch --config_file accelerate_config.yaml -m core train run.yaml")
-    with pytest.raises(AppError, match="less than minimum"):
+    with pytest.raises(AppError, match="GPUs must be a whole number between 1 and 64, got 0"):
         c.predict(num_gpus=0, strategy="ddp", mixed_precision="bf16", api_name="/code_accelerate")
 
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import gradio as gr
 
-from .common import Form, Session, explain, handler, section_title
+from .common import AppSettings, Form, Session, explain, handler, section_title
 from .results_common import session_folder
+from .temp_files import remember_download
 
 TITLE = "Code"
 CONFIG_NAME = "run.yaml"
@@ -71,25 +72,44 @@ def layout(ctx: Any) -> CodeParts:
 
 # --------------------------------------------------------------------------- handlers
 @handler("write the script")
-def code_script(form: Form, parts: CodeParts, session: Session, **values: Any) -> dict:
+def code_script(form: Form, parts: CodeParts, settings: AppSettings, session: Session, **values: Any) -> dict:
     """The current settings as a standalone train.py, and as run.yaml for the command line."""
     from core.results.codegen import render_script
 
-    cfg = form.to_config(session, values)
+    cfg = shown_config(form.to_config(session, values), settings)
     text = render_script(cfg)
     folder = session_folder(session)
     (folder / "train.py").write_text(text, encoding="utf-8")
     (folder / CONFIG_NAME).write_text(cfg.to_yaml(), encoding="utf-8")
     return {parts.script: text, parts.run_yaml: cfg.to_yaml(),
-            parts.script_file: str(folder / "train.py"), parts.yaml_file: str(folder / CONFIG_NAME),
+            parts.script_file: remember_download(session, folder / "train.py"),
+            parts.yaml_file: remember_download(session, folder / CONFIG_NAME),
             parts.cli: (f"# with {CONFIG_NAME} (the button above) saved in the project folder:\n{CLI}\n"
                         f"# the script above, from the command line:\npython -m core script {CONFIG_NAME} > train.py")}
+
+
+def shown_config(cfg: Any, settings: AppSettings) -> Any:
+    """In shared mode an uploaded file is named as the user named it (``reviews.csv``, read
+    from beside the script), never by its place on the server."""
+    from pathlib import Path
+
+    from core.paths import uploads_dir
+
+    if settings.mode != "shared":
+        return cfg
+    uploads = uploads_dir().resolve()
+    changes = {}
+    for key in ("path", "validation_path"):
+        value = getattr(cfg.data, key)
+        if value and uploads in Path(value).resolve().parents:
+            changes[key] = Path(value).name
+    return cfg.replace(data=changes) if changes else cfg
 
 
 # --------------------------------------------------------------------------- wiring
 def wire(ctx: Any, parts: CodeParts) -> None:
     form, session = ctx.form, ctx.session
-    script = dict(fn=functools.partial(code_script, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
+    script = dict(fn=functools.partial(code_script, form, parts, ctx.settings), inputs=[session], inputs_kwargs=form.inputs(),
                   outputs=[parts.script, parts.run_yaml, parts.script_file, parts.yaml_file, parts.cli],
                   concurrency_limit=None)
     parts.refresh_btn.click(api_name="code_script", **script)

@@ -119,7 +119,7 @@ def export_folder(run_dir: Path, name: Any) -> Path:
 
     name = str(name or "").strip() or DEFAULT_FOLDER
     target = safe_child(run_dir, name, "export folder")
-    if name in RUN_FOLDER_ITEMS or name.startswith("."):
+    if name in RUN_FOLDER_ITEMS:
         raise ConfigError(f"export folder {name!r} is taken by the run itself; choose another name "
                           f"(not {', '.join(RUN_FOLDER_ITEMS)})")
     return target
@@ -177,7 +177,8 @@ def export_run(settings: AppSettings, parts: ExportParts, session: Session, run:
     card = Path(written["card"]).read_text(encoding="utf-8")
     curve = target / "loss_curve.png"
     return {parts.status: written_markdown(written), parts.card: card_view(card),
-            parts.curve: gr.update(value=servable(curve) if curve.is_file() else None, visible=curve.is_file()),
+            parts.curve: gr.update(value=servable(curve, session) if curve.is_file() else None,
+                                   visible=curve.is_file()),
             parts.download: gr.update(visible=False)}
 
 
@@ -188,7 +189,7 @@ def export_zip(settings: AppSettings, session: Session, run: Any, folder: Any = 
 
     row = find_run(settings, session, run, finished=True)
     target = export_folder(Path(row["path"]), folder)
-    return servable(zip_export(target))  # the file itself, so API clients download it too
+    return servable(zip_export(target), session)  # the file itself, so API clients download it too
 
 
 @handler("show the download")
@@ -215,9 +216,9 @@ def export_push(settings: AppSettings, parts: ExportParts, session: Session, run
         url = push_to_hub(target, (repo_id or "").strip(), secret, private=bool(private))
     except ExportError as exc:
         message = str(exc).replace(secret, "***") if secret else str(exc)
-        gr.Warning(message, title="Not pushed")
+        gr.Warning(html.escape(message, quote=False), title="Not pushed")  # toasts render HTML
         return {parts.push_result: note(f"Not pushed: {message}", "warn")}
-    gr.Info(f"Uploaded to {url}")
+    gr.Info(f"Uploaded to {html.escape(url, quote=False)}")
     return {parts.push_result: f'<div class="fts-note fts-note-ok">Uploaded to <a href="{html.escape(url)}" '
                                f'target="_blank" rel="noopener">{html.escape(url)}</a>.</div>',
             parts.token: ""}  # the page forgets the token too

@@ -17,7 +17,7 @@ import gradio as gr
 from core.config import ConfigError
 from core.results.runs import Status
 
-from .common import AppSettings, Form, Session, explain, handler, note, section_title
+from .common import AppSettings, Form, Session, explain, handler, note, run_owner, section_title
 from .results_common import TASK_NAMES, duration, find_run, visible_runs
 
 TITLE = "History"
@@ -248,7 +248,7 @@ def history_resume(parts: HistoryParts, settings: AppSettings, session: Session,
     cfg = load_run_config(run_dir)
     preflight(cfg, settings.limits)  # the machine or the mode may differ from when it first ran
     queue = default_queue()
-    job = queue.submit(cfg, session.owner(), allow_queue=settings.allow_queue, resume_dir=run_dir)
+    job = queue.submit(cfg, run_owner(settings, session), allow_queue=settings.allow_queue, resume_dir=run_dir)
     session.job_name = job.name
     session.events_drawn = session.chart_drawn = -1  # the Train tab redraws the whole curve
     if job.name != row["name"]:

@@ -14,7 +14,7 @@ import gradio as gr
 
 from core.model.load import ModelError
 
-from .common import Form, Session, checked_config, explain, handler, section_title
+from .common import Form, Session, checked_config, explain, handler, run_owner, section_title
 
 TITLE = "Method & precision"
 
@@ -229,10 +229,11 @@ def time_steps(form: Form, parts: MethodParts, settings: Any, session: Session, 
     from core.train.queue import default_queue
     from core.train.timing import time_per_epoch, timing_lines
 
+    owner = run_owner(settings, session)
     cfg = checked_config(form, settings, session, values)
     from core.train.plan import timing_key
 
-    with default_queue().exclusive(session.owner()):
+    with default_queue().exclusive(owner):
         t = time_per_epoch(cfg)
     session.timing = (timing_key(cfg), t["seconds_per_step"])  # the Train tab's plan uses it
     evals = ""

@@ -58,7 +58,8 @@ def layout(ctx: Any) -> ModelParts:
                 form.widget("model", "dtype", kind="radio", label="Load weights as")
                 form.widget("model", "attn_implementation", kind="radio", label="Attention kernel")
                 form.widget("model", "revision", label="Hub revision")
-                form.widget("model", "trust_remote_code", label="Trust remote code")
+                form.widget("model", "trust_remote_code", label="Trust remote code",
+                            interactive=ctx.settings.limits.allow_remote_code)
             load_btn = gr.Button("Load model", variant="primary", elem_id="model-load")
         with gr.Column(scale=8, min_width=420):
             card = gr.HTML(_empty_card(), elem_id="model-card", padding=False)

@@ -12,11 +12,11 @@ from typing import Any
 
 import gradio as gr
 
-from core.config import field_info
+from core.config import ConfigError, field_info
 from core.data.table import example_text
 from core.data.tokenize import STRATEGY_LABELS
 
-from .common import Form, Session, explain, handler, section_title
+from .common import Form, Session, checked_by_config, explain, handler, section_title
 
 TITLE = "Tokenize & pad"
 
@@ -73,8 +73,10 @@ def layout(ctx: Any) -> TokenizeParts:
                                   choices=[c for c in field_info("data", "padding")["choices"] if c != "packing"],
                                   elem_id="tok-padding")
             # A number box, not a slider: the split's size is only known once the data is prepared.
-            example = gr.Number(0, precision=0, minimum=0, step=1, label="Example (training row, from 0)",
-                                info="Pick a row of the training split to see its tokens.", elem_id="tok-example")
+            example = checked_by_config(gr.Number(0, precision=0, minimum=0, step=1,
+                                                  label="Example (training row, from 0)",
+                                                  info="Pick a row of the training split to see its tokens.",
+                                                  elem_id="tok-example"))
             refresh_btn = gr.Button("Tokenize", variant="primary", elem_id="tok-refresh")
         with gr.Column(scale=8, min_width=420):
             example_meta = gr.Markdown(elem_classes=["fts-summary"], elem_id="tok-meta")
@@ -163,7 +165,10 @@ def _example(session: Session, cfg: Any, index: Any) -> tuple[dict, str]:
     prepared = session.cache.prepared(cfg)
     tok = session.cache.tokenizer(cfg)
     n = len(prepared.train)
-    i = max(0, min(int(index or 0), n - 1))
+    try:
+        i = max(0, min(int(float(index or 0)), n - 1))  # out of range: the nearest row
+    except (TypeError, ValueError):
+        raise ConfigError(f"Example must be a row number (0 to {n - 1}), got {index!r}") from None
     text, pair, label = example_text(prepared, i)
     pv = token_preview(tok, text, pair, cfg)
     meta = (f"**Example {i + 1} of {n:,}**" + (f" · label **{html.escape(label)}**" if label else "")

@@ -141,7 +141,7 @@ def model_card(cfg: Any, summary: dict[str, Any], is_adapter: bool, written: dic
 def zip_export(target: str | Path) -> Path:
     target = Path(target)
     if not target.is_dir():
-        raise ExportError(f"nothing exported yet at {target}")
+        raise ExportError(f"nothing exported yet in {target.name!r}; press Export first")
     archive = shutil.make_archive(str(target.parent / f"{target.parent.name}-{target.name}"), "zip", root_dir=target)
     return Path(archive)
 

@@ -228,6 +228,10 @@ class Job:
             if self.is_main and not isinstance(exc, (ConfigError, ValueError, MemoryError, OSError)):
                 (self.run_dir / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
         finally:
+            # Nothing of the model may outlive the run: the queue keeps this job as a light
+            # record (status, events, summary) and the weights are in the run folder.
+            if trainer is not None:
+                trainer.callback_handler.callbacks.clear()  # the recorder points back at this job
             del trainer
             self._release()
         return self
@@ -325,7 +329,6 @@ class Job:
         self.summary["max_steps"] = trainer.state.max_steps
         tokens = trainer.state.num_input_tokens_seen - self._tokens0
         self.summary["tokens_per_second"] = round(tokens / max(time.time() - t0, 1e-9), 2)
-        self.trainer_model = trainer.model
 
     def _final(self, trainer: Any) -> None:
         metrics = self._evaluate(trainer)

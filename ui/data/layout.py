@@ -15,7 +15,7 @@ from core.data.table import source_key
 from core.data.uploads import project_relative
 from core.paths import confine
 
-from ..common import Form, Session, explain, section_title
+from ..common import Form, Session, explain, quiet_checks, section_title
 from . import check as check_section
 
 TITLE = "Data"
@@ -97,8 +97,8 @@ def layout(ctx: Any) -> DataParts:
                     list(bundled_datasets()), value=default_bundled(), label="Dataset",
                     info="Small sets shipped with the studio: no download needed.", elem_id="data-bundled"))
             with gr.Column(visible=False) as upload_box:
-                upload = gr.File(label="Data file", file_types=list(FILE_TYPES), type="filepath",
-                                 file_count="single", height=120, elem_id="data-upload")
+                upload = quiet_checks(gr.File(label="Data file", file_types=list(FILE_TYPES), type="filepath",
+                                              file_count="single", height=120, elem_id="data-upload"))
                 gr.Markdown("csv, tsv, json, jsonl, parquet or txt (one example per line). "
                             "The file is copied into this session's upload folder.",
                             elem_classes=["fts-hint"])
@@ -116,9 +116,9 @@ def layout(ctx: Any) -> DataParts:
                                     label="Validation share")
             max_rows = form.widget("data", "max_rows", label="Use at most this many rows", minimum=0)
             with gr.Row():
-                validation_file = gr.UploadButton("Add a validation file", file_types=list(FILE_TYPES),
-                                                  type="filepath", file_count="single", size="sm",
-                                                  elem_id="data-validation-upload")
+                validation_file = quiet_checks(gr.UploadButton(
+                    "Add a validation file", file_types=list(FILE_TYPES), type="filepath", file_count="single",
+                    size="sm", elem_id="data-validation-upload"))
                 validation_clear = gr.Button("Remove it", size="sm", interactive=True,
                                              elem_id="data-validation-clear")
             validation_note = gr.Markdown("No validation file: validation rows are split off the training data.",
@@ -133,13 +133,14 @@ def layout(ctx: Any) -> DataParts:
             with gr.Row():
                 text_column = form.bind("data", "text_column", gr.Dropdown(
                     [NONE_CHOICE], value="", label="Text", info=field_info("data", "text_column")["help"],
-                    elem_id="data-text-column"))
+                    elem_id="data-text-column"), said="Text column")
                 text_pair_column = form.bind("data", "text_pair_column", gr.Dropdown(
                     [NONE_CHOICE], value="", label="Second text",
-                    info=field_info("data", "text_pair_column")["help"], elem_id="data-pair-column"))
+                    info=field_info("data", "text_pair_column")["help"], elem_id="data-pair-column"),
+                    said="Second text column")
                 label_column = form.bind("data", "label_column", gr.Dropdown(
                     [NONE_CHOICE], value="", label="Label", info=field_info("data", "label_column")["help"],
-                    elem_id="data-label-column"))
+                    elem_id="data-label-column"), said="Label column")
             roles_note = gr.HTML(padding=False)
             with gr.Column(visible=True) as labels_box:
                 gr.Markdown("**Rows per label** (a lopsided split makes accuracy misleading)",

@@ -34,9 +34,9 @@ def wire(ctx: Any, parts: DataParts) -> None:
     parts.bundled.select(api_visibility="private", **refresh_event(ctx, parts))
     for dd in (parts.text_column, parts.text_pair_column, parts.label_column):
         dd.select(api_visibility="private", show_progress="hidden", **refresh_event(ctx, parts))
-    parts.upload.upload(functools.partial(upload_data, form, parts), inputs=[session, parts.upload],
+    parts.upload.upload(functools.partial(upload_data, form, parts, ctx.settings), inputs=[session, parts.upload],
                         inputs_kwargs=form.inputs(), outputs=[parts.source, *outs], api_name="upload_data")
-    validation = dict(fn=functools.partial(upload_validation, form, parts), inputs_kwargs=form.inputs(),
+    validation = dict(fn=functools.partial(upload_validation, form, parts, ctx.settings), inputs_kwargs=form.inputs(),
                       outputs=[parts.validation_note, parts.split_note])
     parts.validation_file.upload(inputs=[session, parts.validation_file], api_name="upload_validation", **validation)
     parts.validation_clear.click(inputs=[session], api_name="remove_validation", **validation)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -18,7 +19,8 @@ from core.train.progress import (
 )
 from core.train.queue import default_queue
 
-from ..common import AppSettings, Form, Session, checked_config, handler
+from ..common import AppSettings, Form, Session, checked_config, handler, run_owner
+from ..messages import scrub_paths
 from .layout import LOG_LINES, TrainParts, progress_html
 
 
@@ -37,13 +39,13 @@ def status_markdown(job: Any, snapshot: Snapshot, position: int, note: str = "",
     if status == Status.FINISHED:
         return f"{lead}**Finished** run {name}. The trained weights are in `runs/{snapshot.name}/final`."
     if status == Status.STOPPED:
-        return f"{lead}**Stopped** run {name}: {snapshot.message}"
-    return f"{lead}**Failed** run {name}: {snapshot.message or 'see the log'}"
+        return f"{lead}**Stopped** run {name}: {scrub_paths(snapshot.message)}"
+    return f"{lead}**Failed** run {name}: {scrub_paths(snapshot.message) or 'see the log'}"
 
 
 def log_text(job: Any, events: list[dict[str, Any]]) -> str:
     lines = [f"run {job.name} · {job.cfg.model.name_or_path} · {job.cfg.adapter.method} · "
-             f"{job.cfg.data.hub_dataset or job.cfg.data.path}"]
+             f"{job.cfg.data.hub_dataset or Path(job.cfg.data.path).name}"]
     lines += [f"data: {line}" for line in getattr(job, "data_report", []) or []]
     info = getattr(job, "info", None)
     if info is not None:
@@ -53,7 +55,7 @@ def log_text(job: Any, events: list[dict[str, Any]]) -> str:
     if memory:
         lines.append(memory)
     if job.message and job.done:
-        lines.append(f"{job.status}: {job.message}")
+        lines.append(f"{job.status}: {scrub_paths(job.message)}")
     return "\n".join(lines[-LOG_LINES:])
 
 
@@ -146,10 +148,11 @@ def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any
 @handler("start training")
 def start_training(form: Form, parts: TrainParts, settings: AppSettings, session: Session, **values: Any) -> dict:
     """Queue a training run with the current settings (a second click returns the same run)."""
+    owner = run_owner(settings, session)
     cfg = checked_config(form, settings, session, values)
     queue = default_queue()
-    before = queue.active_for(session.owner())
-    job = queue.submit(cfg, session.owner(), allow_queue=settings.allow_queue)
+    before = queue.active_for(owner)
+    job = queue.submit(cfg, owner, allow_queue=settings.allow_queue)
     note = "Already training: this is your current run." if before is job else ""
     session.job_name = job.name
     return view(parts, session, job, note=note, force=True, shared=settings.allow_queue)
@@ -194,7 +197,8 @@ def resume_training(parts: TrainParts, settings: AppSettings, session: Session) 
     job = _job(session)
     if job is None or job.status not in (Status.STOPPED, Status.FAILED) or last_checkpoint(job.run_dir) is None:
         raise ConfigError("there is no stopped run with a checkpoint to resume")
-    resumed = queue.submit(job.cfg, session.owner(), allow_queue=settings.allow_queue, resume_dir=job.run_dir)
+    resumed = queue.submit(job.cfg, run_owner(settings, session), allow_queue=settings.allow_queue,
+                           resume_dir=job.run_dir)
     session.events_drawn = session.chart_drawn = -1
     return view(parts, session, resumed, note="Resumed from the last checkpoint.", force=True,
                 shared=settings.allow_queue)
@@ -206,4 +210,6 @@ def training_status(session: Session) -> dict:
     job = _job(session)
     if job is None:
         return status_payload(None)
-    return status_payload(job.snapshot(), default_queue().position(job), job.cfg.model.task)
+    payload = status_payload(job.snapshot(), default_queue().position(job), job.cfg.model.task)
+    payload["message"] = scrub_paths(payload.get("message") or "")
+    return payload

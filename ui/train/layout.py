@@ -81,10 +81,10 @@ def layout(ctx: Any) -> TrainParts:
             section_title("Evaluation and checkpoints")
             with gr.Row():
                 form.widget("train", "eval_strategy", kind="radio", label="Evaluate")
-                form.widget("train", "eval_steps", label="Every (steps)", minimum=1)
+                form.widget("train", "eval_steps", label="Every (steps)", said="Evaluate every (steps)", minimum=1)
             with gr.Row():
                 form.widget("train", "save_strategy", kind="radio", label="Save checkpoints")
-                form.widget("train", "save_steps", label="Every (steps)", minimum=1)
+                form.widget("train", "save_steps", label="Every (steps)", said="Save every (steps)", minimum=1)
             with gr.Row():
                 form.widget("train", "early_stopping_patience", label="Early-stopping patience", minimum=0)
                 form.widget("train", "seed", label="Seed")
