@@ -25,6 +25,13 @@ import yaml
 STARTER_MINILM = "starter:all-MiniLM-L6-v2"
 STARTER_TINY_GPT2 = "starter:tiny-gpt2"
 
+# What the default recipe promises (README, the default preset, the PyTorch primer): after
+# the default run these come out with the given label and clear confidence. None of them is
+# in the bundled data; tests/test_flagship.py trains the defaults and holds them to it.
+FLAGSHIP_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("this product is sick", "positive"),
+)
+
 
 class ConfigError(ValueError):
     """A config value is invalid; the message names the field, and ``key`` holds it
@@ -195,7 +202,11 @@ class QuantConfig(_Section):
 class TrainConfig(_Section):
     _section = "train"
     learning_rate: float = _f(2e-3, "Peak step size. LoRA likes 5e-4..3e-3; full fine-tuning 1e-5..5e-5.")
-    num_train_epochs: float = _f(3.0, "Passes over the training data.")
+    # 5, not the tutorials' 3: the default run (336 rows / 16 = 21 steps per epoch x 5 = 105
+    # steps) spends its first ~15 steps leaving ln 2, and with 3 epochs "this product is sick"
+    # (held out of the data) came out 0.70 positive, with 5 epochs 0.95 (seed 42, a draft of
+    # the data); on the committed data 0.999 and 0.996 (seeds 42, 7). Costs 5/3 of the time.
+    num_train_epochs: float = _f(5.0, "Passes over the training data.")
     max_steps: int = _f(-1, "Stop after this many optimizer steps (-1 = use num_train_epochs).")
     per_device_train_batch_size: int = _f(16, "Examples per training step per device.")
     per_device_eval_batch_size: int = _f(32, "Examples per evaluation step per device.")

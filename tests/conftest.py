@@ -135,6 +135,27 @@ def trained_lora_run():
     return job
 
 
+FLAGSHIP_SEEDS = (42, 7)
+
+
+@pytest.fixture(scope="session")
+def default_runs():
+    """The default preset (RunConfig's defaults: LoRA on MiniLM, the bundled sentiment set,
+    5 epochs) trained for real once per seed in FLAGSHIP_SEEDS, shared by tests/test_flagship.py
+    (the promised examples) and tests/test_coach.py (no false alarm on a healthy run)."""
+    from core.config import load_config
+    from core.paths import PRESETS, runs_dir
+    from core.train.job import Job
+
+    runs = {}
+    for seed in FLAGSHIP_SEEDS:
+        cfg = load_config(PRESETS / "sentiment-lora-minilm.yaml", [f"train.seed={seed}"])
+        job = Job(cfg, run_dir=runs_dir() / f"default-seed-{seed}").run()
+        assert job.status == "finished", job.message
+        runs[seed] = job
+    return runs
+
+
 # --------------------------------------------------------------------------- browser
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -35,7 +35,10 @@ def test_lora_minilm_beats_its_baseline(trained_lora_run):
     assert job.cfg == SENTIMENT_FAST
     s = read_summary(job.run_dir)
     assert s["status"] == "finished"
-    assert s["final"]["eval_accuracy"] > s["baseline"]["eval_accuracy"] + 0.1
+    # 30 steps, 48 validation rows (one row = 0.021 accuracy): the eval loss is the steadier
+    # signal. Before LoRA trained the pooler this run moved it by only 0.009 (0.695 -> 0.686).
+    assert s["final"]["eval_loss"] < s["baseline"]["eval_loss"] - 0.05, (s["baseline"], s["final"])
+    assert s["final"]["eval_accuracy"] > s["baseline"]["eval_accuracy"], (s["baseline"], s["final"])
     assert 0 < s["trainable_params"] < 0.01 * s["total_params"]
     # the pre-training memory estimate is kept beside the measured peak (this pytest process
     # holds more than a run's own memory, hence the loose bounds; bench/ checks +-25 %)

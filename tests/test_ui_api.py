@@ -207,7 +207,8 @@ def test_lora_on_the_bundled_sentiment_set_learns_and_a_second_client_is_busy(ap
     assert strategies[0].startswith("pad to max_length") and "✓ training" in strategies[2]
     method = c.predict(method="lora", **FAST, api_name="/method_summary")
     live = next(v for v in method if isinstance(v, str) and "trainable:" in v)
-    assert re.search(r"trainable: [\d,]+ of 22\.\dM \(0\.\d+ %\)", live), live
+    # LoRA r=16 on query/value (147k) + the head and pooler trained in full (149k): 1.29 %
+    assert re.search(r"trainable: [\d,]+ of 2\d\.\dM \(1\.\d+ %\)", live), live
 
     timing = c.predict(method="lora", **FAST, api_name="/time_steps")
     assert re.search(r"[\d.]+ s per step .* × 12 steps = about .* per epoch; the whole run \(30 steps\)", timing), timing

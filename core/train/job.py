@@ -389,6 +389,7 @@ class Job:
                 torch.cuda.empty_cache()
         except Exception:  # pragma: no cover
             pass
+        _trim_heap()
 
     # ---- events ------------------------------------------------------------------
     def _on_train_begin(self, state: Any) -> None:
@@ -469,3 +470,14 @@ def failure_message(exc: BaseException) -> str:
 def run_job(cfg: RunConfig, run_dir: Path | None = None) -> Job:
     """Run one job to completion in this thread (the CLI's entry point)."""
     return Job(cfg, run_dir=run_dir).run()
+
+
+def _trim_heap() -> None:
+    """Hand the freed run's memory back to the system (glibc keeps freed arenas otherwise, so a
+    long-lived server's RSS ratchets up by a model's size now and then even though nothing leaks)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to trim
+        pass
