@@ -324,7 +324,12 @@ class Form:
             if choices is not None:
                 known = [c[1] if isinstance(c, (tuple, list)) else c for c in choices]
                 missing = [v for v in (value if isinstance(value, list) else [value]) if v not in known]
-                if missing:  # e.g. a column name the dropdown only learns once the data is read
+                # Choices and value travel together: a value-only update is checked against
+                # whatever choices a handler gave this session since (the padding list of
+                # another task, another table's columns) and may be refused on the next event.
+                # Checkbox groups keep the loaded model's list unless the value needs more.
+                if missing or not isinstance(f.component, gr.CheckboxGroup):
+                    # e.g. a column name the dropdown only learns once the data is read
                     out[f.component] = gr.update(choices=[*choices, *[(str(v), v) for v in missing]], value=value)
                     continue
             out[f.component] = gr.update(value=value)
