@@ -20,6 +20,8 @@ from .formats import _as_text, effective_format, format_rows, format_template
 from .roles import MAX_CLASSES, ColumnRoles, _label_str, detect_roles, sorted_labels
 from .sources import DataError, read_source, read_validation
 
+MIN_ROWS = 4  # fewer usable rows cannot give both a training and a validation split worth the name
+
 
 @dataclass
 class DataReport:
@@ -113,8 +115,9 @@ def prepare(cfg: RunConfig, tokenizer: Any = None) -> PreparedData:
     if data.max_rows and len(std) > data.max_rows:
         report.rows_limited = len(std) - data.max_rows
         std = std.head(data.max_rows)
-    if len(std) < 4:
-        raise DataError(f"only {len(std)} usable rows after dropping empty and duplicate rows; need at least 4")
+    if len(std) < MIN_ROWS:
+        raise DataError(f"only {len(std)} usable rows after dropping empty and duplicate rows; "
+                        f"need at least {MIN_ROWS}")
 
     label_names = None
     if is_cls:
