@@ -212,9 +212,9 @@ def test_lora_on_the_bundled_sentiment_set_learns_and_a_second_client_is_busy(ap
     timing = c.predict(method="lora", **FAST, api_name="/time_steps")
     assert re.search(r"[\d.]+ s per step .* × 12 steps = about .* per epoch; the whole run \(30 steps\)", timing), timing
     assert "plus an evaluation every 10 steps" in timing
-    plan = c.predict(method="lora", **dict(FAST, learning_rate=1e-3), api_name="/plan_training")  # lr: same timing
+    plan, _ = c.predict(method="lora", **dict(FAST, learning_rate=1e-3), api_name="/plan_training")  # lr: same timing
     assert re.search(r"about .* of training \([\d.]+ s per step × 30, timed with these settings\)", plan), plan
-    other_batch = c.predict(method="lora", **dict(FAST, per_device_train_batch_size=8), api_name="/plan_training")
+    other_batch, _ = c.predict(method="lora", **dict(FAST, per_device_train_batch_size=8), api_name="/plan_training")
     assert "timed with these settings" not in other_batch
 
     started = by_label(c, "/start_training", method="lora", **FAST)

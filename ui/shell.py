@@ -39,6 +39,7 @@ class AppContext:
     parts: dict[ModuleType, Any] = field(default_factory=dict)
     tab_items: dict[ModuleType, gr.Tab] = field(default_factory=dict)
     loaded: Any = None  # the page-load event (session ready); tabs chain `.then(...)` on it
+    tabs: Any = None    # the gr.Tabs holding every tab (a handler may select one)
 
     def parts_of(self, module: ModuleType) -> Any:
         return self.parts[module]
@@ -63,7 +64,7 @@ def build(settings: AppSettings | None = None) -> tuple[gr.Blocks, AppContext]:
         ctx = AppContext(settings=settings, demo=demo, session=new_session_state(settings),
                          client_id=gr.BrowserState(None, storage_key=STORAGE_KEY), form=Form())
         header(settings)
-        with gr.Tabs(elem_id="fts-tabs"):
+        with gr.Tabs(elem_id="fts-tabs") as ctx.tabs:
             for i, module in enumerate(modules, start=1):
                 title = f"{i}. {module.TITLE}" if settings.workshop else module.TITLE
                 with gr.Tab(title, id=module.__name__.rsplit(".", 1)[-1],

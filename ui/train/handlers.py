@@ -134,13 +134,37 @@ def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any
     from core.data.sources import DataError
     from core.train.plan import run_plan, timing_key
 
+    # No run of this browser yet: the status line says what Start would train, for the
+    # data, model and method chosen now (not the defaults').
+    ready = _job(session) is None
     try:
         cfg = form.to_config(session, values)
         timed = session.timing[1] if session.timing and session.timing[0] == timing_key(cfg) else None
-        lines = run_plan(cfg, len(session.cache.table(cfg)), timed)
+        n_rows = len(session.cache.table(cfg))
+        lines = run_plan(cfg, n_rows, timed)
     except (ConfigError, DataError) as exc:  # shown in place while the user is still typing
-        return {parts.plan: f"#### What Start will do\n{exc}"}
-    return {parts.plan: "#### What Start will do\n" + "\n".join(f"- {line}" for line in lines)}
+        return {parts.plan: f"#### What Start will do\n{exc}",
+                parts.status: READY_BLOCKED if ready else gr.skip()}
+    return {parts.plan: "#### What Start will do\n" + "\n".join(f"- {line}" for line in lines),
+            parts.status: ready_text(cfg, n_rows) if ready else gr.skip()}
+
+
+READY_BLOCKED = "Not ready yet: the plan below says what to fix before **Start training**."
+
+
+def ready_text(cfg: Any, n_rows: int) -> str:
+    """'Ready: ... trains LoRA adapters on all-MiniLM-L6-v2 with my.csv (120 rows).'"""
+    from core.data.table import source_name
+
+    a = cfg.adapter
+    what = {"lora": "LoRA adapters on",
+            "qlora": f"LoRA adapters on a {cfg.quant.bits}-bit copy of",
+            "full": "every weight of",
+            "freeze": f"the last {a.trainable_layers} layers of"}.get(a.method, f"{a.method} on")
+    model = cfg.model.name_or_path
+    model = f"{model.removeprefix('starter:')} (offline starter)" if model.startswith("starter:") else model
+    return (f"Ready: **Start training** trains {what} `{model}` with `{source_name(cfg)}` "
+            f"({n_rows:,} rows).")
 
 
 @handler("start training")

@@ -38,7 +38,7 @@ def wire(ctx: Any, parts: TrainParts) -> None:
     ctx.loaded.then(functools.partial(attach, parts, settings), inputs=[session], outputs=live,
                     api_visibility="private", show_progress="hidden")
     plan = dict(fn=functools.partial(plan_training, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
-                outputs=[parts.plan], show_progress="hidden")
+                outputs=[parts.plan, parts.status], show_progress="hidden")
     ctx.tab_items[sys.modules[__package__]].select(api_name="plan_training", **plan)
     multi_gpu_section.wire(ctx, parts.multi_gpu)
     for comp in parts.fields:
