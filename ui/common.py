@@ -83,7 +83,7 @@ class Session:
     job_name: str = ""
     events_drawn: int = -1       # events already in this page's log and chart note (-1 = none)
     chart_drawn: int = -1        # events in the chart this page shows (-1 = none)
-    timing: tuple = ()           # (core.train.plan.timing_key, seconds per step) from "Time a few steps"
+    timing: tuple = ()           # (core.train.plan.timing_key, core.train.timing result) of "Time a few steps"
 
     def owner(self) -> str:
         """The id the job queue knows this browser by (made up on first use for API clients)."""

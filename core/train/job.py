@@ -103,7 +103,7 @@ class Job:
     """One fine-tuning run and its run folder."""
 
     def __init__(self, cfg: RunConfig, run_dir: Path | None = None, owner: str = "local",
-                 resume: bool = False, evaluate: bool = True):
+                 resume: bool = False, evaluate: bool = True, predicted_train_s: float | None = None):
         self.cfg = cfg
         self.owner = owner
         self.resume_requested = resume
@@ -141,6 +141,8 @@ class Job:
                             "model": cfg.model.name_or_path, "method": cfg.adapter.method,
                             "dataset": cfg.data.hub_dataset or Path(cfg.data.path).name,
                             "baseline": {}, "final": {}, "pid": os.getpid()}
+            if predicted_train_s:  # "Time a few steps" (core.train.timing), checked against train_runtime_s
+                self.summary["predicted_train_s"] = predicted_train_s
             self._write_summary()
 
     # ---- public API --------------------------------------------------------------
@@ -200,7 +202,7 @@ class Job:
         from ..heavy import ensure_loaded
 
         ensure_loaded()  # the job runs in a worker thread beside the app's handlers
-        reset_peak_memory()
+        self.summary["memory_at_start_mb"] = reset_peak_memory()  # what the process held before
         self.status = Status.RUNNING
         for stale in ("ended", "ended_ts"):  # a resumed run's summary still has the last segment's end
             self.summary.pop(stale, None)
@@ -269,7 +271,7 @@ class Job:
             from transformers import EarlyStoppingCallback
 
             trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=cfg.train.early_stopping_patience))
-        self.summary["estimated_peak_mb"] = self._estimate(model, info, train_tok)
+        self.summary.update(self._estimate(model, info, train_tok))
         self.summary.update(trainable_params=info.trainable_params, total_params=info.total_params,
                             precision=precision, device=hw["name"], data=self.data_report,
                             n_train=len(train_tok), n_validation=len(val_tok),
@@ -277,17 +279,19 @@ class Job:
         self._write_summary()
         return trainer
 
-    def _estimate(self, model: Any, info: Any, train_tok: Any) -> float | None:
+    def _estimate(self, model: Any, info: Any, train_tok: Any) -> dict[str, float | None]:
         """The pre-training memory estimate (core.train.estimate, what the Method tab shows), kept in
-        summary.json beside the measured peak_memory_mb so every run checks the estimator."""
+        summary.json beside the measured peak so every run checks the estimator: the whole (a
+        process of its own, runtime included) and the run's part (compared with what it added)."""
         from .estimate import estimate_for
 
         try:
             lengths = list(train_tok["length"])  # truncated at max_length, as the estimate caps them
             est = estimate_for(self.cfg, model, info.trainable_params, info.total_params, lengths)
         except Exception:  # an estimate must never stop a run
-            return None
-        return round(est.total / 2**20, 1)
+            return {"estimated_peak_mb": None, "estimated_run_mb": None}
+        return {"estimated_peak_mb": round(est.total / 2**20, 1),
+                "estimated_run_mb": round((est.total - est.overhead) / 2**20, 1)}
 
     def _baseline(self, trainer: Any) -> None:
         metrics = self._evaluate(trainer)
@@ -361,6 +365,9 @@ class Job:
                             world_size=world_size(),
                             ended_ts=time.time(), steps=self.progress.get("step", self.summary.get("steps", 0)),
                             checkpoint=str(ckpt) if ckpt else None, peak_memory_mb=peak_memory_mb())
+        start = self.summary.get("memory_at_start_mb")
+        if start is not None:  # what the run itself added at its peak
+            self.summary["run_memory_mb"] = round(max(0.0, self.summary["peak_memory_mb"] - start), 1)
         if self.progress.get("started"):
             self.summary["runtime_s"] = round(self._prior_runtime + time.time() - self.progress["started"], 3)
         try:

@@ -43,7 +43,9 @@ class JobQueue:
 
     # ---- submitting --------------------------------------------------------------
     def submit(self, cfg: RunConfig, owner: str, allow_queue: bool = False, run_dir: Path | None = None,
-               resume_dir: Path | None = None) -> Job:
+               resume_dir: Path | None = None, predicted_train_s: float | None = None) -> Job:
+        """Queue a run of ``cfg`` for ``owner`` (or hand back the owner's live one);
+        ``predicted_train_s`` (core.train.timing) goes into the new run's summary."""
         with self._lock:
             mine = self._active_for_locked(owner)
             if mine is not None:
@@ -52,7 +54,8 @@ class JobQueue:
                 raise BusyError("the trainer is timing a few steps; try again in a few seconds")
             if not allow_queue and (self._running_locked() is not None or self._pending):
                 raise BusyError("the trainer is busy with another run; try again when it finishes")
-            job = Job.resume(resume_dir, owner=owner) if resume_dir else Job(cfg, run_dir=run_dir, owner=owner)
+            job = Job.resume(resume_dir, owner=owner) if resume_dir else \
+                Job(cfg, run_dir=run_dir, owner=owner, predicted_train_s=predicted_train_s)
             self._jobs[job.name] = job
             self._pending.append(job)
             self._ensure_worker()

@@ -49,9 +49,10 @@ def log_text(job: Any, events: list[dict[str, Any]]) -> str:
     if info is not None:
         lines.append(f"model: {info.trainable_line}")
     lines += [event_line(e) for e in events]
-    memory = memory_line(job.summary) if job.done else ""
-    if memory:
-        lines.append(memory)
+    if job.done:
+        from core.train.timing import timing_check_line
+
+        lines += [line for line in (memory_line(job.summary), timing_check_line(job.summary)) if line]
     if job.message and job.done:
         lines.append(f"{job.status}: {job.message}")
     return "\n".join(lines[-LOG_LINES:])
@@ -132,14 +133,14 @@ def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any
     """What Start would do with the current settings, arithmetic included."""
     from core.config import ConfigError
     from core.data.sources import DataError
-    from core.train.plan import run_plan, timing_key
+    from core.train.plan import run_plan
 
     # No run of this browser yet: the status line says what Start would train, for the
     # data, model and method chosen now (not the defaults').
     ready = _job(session) is None
     try:
         cfg = form.to_config(session, values)
-        timed = session.timing[1] if session.timing and session.timing[0] == timing_key(cfg) else None
+        timed = timing_for(session, cfg)
         n_rows = len(session.cache.table(cfg))
         lines = run_plan(cfg, n_rows, timed)
     except (ConfigError, DataError) as exc:  # shown in place while the user is still typing
@@ -167,13 +168,26 @@ def ready_text(cfg: Any, n_rows: int) -> str:
             f"({n_rows:,} rows).")
 
 
+def timing_for(session: Session, cfg: Any) -> dict | None:
+    """The session's "Time a few steps" result, if it was measured with these settings."""
+    from core.train.plan import timing_key
+
+    return session.timing[1] if session.timing and session.timing[0] == timing_key(cfg) else None
+
+
 @handler("start training")
 def start_training(form: Form, parts: TrainParts, settings: AppSettings, session: Session, **values: Any) -> dict:
     """Queue a training run with the current settings (a second click returns the same run)."""
     cfg = checked_config(form, settings, session, values)
     queue = default_queue()
     before = queue.active_for(session.owner())
-    job = queue.submit(cfg, session.owner(), allow_queue=settings.allow_queue)
+    timed = timing_for(session, cfg)
+    predicted = None
+    if timed:  # summary.json keeps the prediction beside the real time
+        from core.train.timing import predict
+
+        predicted = round(predict(timed, cfg)["total_seconds"], 1)
+    job = queue.submit(cfg, session.owner(), allow_queue=settings.allow_queue, predicted_train_s=predicted)
     note = "Already training: this is your current run." if before is job else ""
     session.job_name = job.name
     return view(parts, session, job, note=note, force=True, shared=settings.allow_queue)
