@@ -1,7 +1,6 @@
 """The job queue's rules (core/train/queue.py) and the time-per-epoch probe that borrows the trainer
 (core/train/timing.py): a probe never overlaps a run, and its numbers add up."""
 
-import math
 import tempfile
 import time
 from pathlib import Path

@@ -135,7 +135,8 @@ def test_handler_turns_every_error_into_a_one_line_message(caplog):
 
     with pytest.raises(gr.Error) as e:
         known()
-    assert e.value.message == "x.csv is empty" and e.value.title == "Can't do the thing"
+    # the toast's head says only "Error": the action leads the message
+    assert e.value.message == "Can't do the thing: x.csv is empty" and e.value.title == "Can't do the thing"
     with pytest.raises(gr.Error) as e:
         unknown()
     assert "KeyError" in e.value.message and "\n" not in e.value.message and "Traceback" not in e.value.message

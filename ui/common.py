@@ -143,12 +143,13 @@ def handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
             except gr.Error:
                 raise
             except KNOWN_ERRORS as exc:
-                raise gr.Error(user_message(exc), title=f"Can't {action}", print_exception=False) from None
+                raise gr.Error(titled(action, user_message(exc)), title=f"Can't {action}",
+                               print_exception=False) from None
             except Exception as exc:  # noqa: BLE001 - the page must never see a traceback
                 log.exception("unexpected error while trying to %s", action)
                 first = (str(exc).splitlines() or [""])[0][:200]
-                raise gr.Error(f"Something went wrong ({type(exc).__name__}: {first}). "
-                               "The details are in the server log.", title=f"Can't {action}",
+                raise gr.Error(titled(action, f"Something went wrong ({type(exc).__name__}: {first}). "
+                                              "The details are in the server log."), title=f"Can't {action}",
                                print_exception=False) from None
 
         return wrapper
@@ -170,6 +171,12 @@ def handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
 
 
 _END = object()  # a generator handler's end, passed through the guard
+
+
+def titled(action: str, message: str) -> str:
+    """"Can't start training: <message>". Gradio 6's toast heads every message with its kind
+    ("Error") and shows no title, so what failed leads the message itself."""
+    return f"Can't {action}: {message}"
 
 
 def user_message(exc: BaseException) -> str:

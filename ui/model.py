@@ -80,9 +80,19 @@ def _empty_card() -> str:
 
 def card_html(info: Any) -> str:
     rows = "".join(f'<div class="fts-fact"><div class="fts-fact-k">{html.escape(k)}</div>'
-                   f'<div class="fts-fact-v">{html.escape(v)}</div></div>' for k, v in model_facts(info))
-    return (f'<div class="fts-card-title">{html.escape(info.source)} · {html.escape(info.task)}</div>'
+                   f'<div class="fts-fact-v">{breakable(v)}</div></div>' for k, v in model_facts(info))
+    return (f'<div class="fts-card-title">{breakable(info.source)} · {html.escape(info.task)}</div>'
             f'<div class="fts-facts">{rows}</div>')
+
+
+def breakable(text: str) -> str:
+    """Escaped text with line-break chances between the words of a CamelCase name and after
+    / _ - (so "BertForSequenceClassification" wraps as Bert·For·Sequence·Classification,
+    never mid-word as "...Classif / ication")."""
+    import re
+
+    out = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "<wbr>", html.escape(text))
+    return re.sub(r"(?<=[/_-])(?=\w)", "<wbr>", out)
 
 
 def new_weights_html(info: Any) -> str:
