@@ -77,3 +77,41 @@ def test_a_reload_during_a_run_opens_on_the_train_tab(monkeypatch):
     live.done = True  # a finished run: the page opens where it always does
     out = session_events.restore_settings(ctx.form, ctx.settings, Session(), tabs=ctx.tabs)
     assert out[ctx.tabs] == gr.skip()
+
+
+def test_one_batch_shows_the_strategy_the_run_will_use(app_server):
+    """A causal LM run packs (padding auto): the "One batch" picture opens on packing, not on
+    length-grouped batches; a strategy picked above the picture is shown when asked for."""
+    c = Client(app_server.url, verbose=False)
+    causal = dict(data_source="bundled", bundled_dataset="quotes", task="causal-lm", name_or_path="starter:tiny-gpt2",
+                  method="full", max_length=64)
+    c.predict(**causal, api_name="/load_data")
+    comparison, _plot, _grid, strategy = c.predict(grid_strategy="group_by_length", **causal,
+                                                   api_name="/padding_stats")
+    assert value(strategy) == "packing" and "packing" in {v for _, v in strategy["choices"]}
+    table = value(comparison)
+    assert any("packing" in row[0] and "✓ training" in row[0] for row in table["data"]), table
+    # classification (group_by_length on auto) never offers packing
+    _c, _p, _g, strategy = c.predict(grid_strategy="packing", data_source="bundled", bundled_dataset="sentiment",
+                                     task="sequence-classification", name_or_path="starter:all-MiniLM-L6-v2",
+                                     method="lora", api_name="/padding_stats")
+    assert value(strategy) == "group_by_length" and "packing" not in {v for _, v in strategy["choices"]}
+
+
+def test_a_strategy_picked_above_the_picture_is_drawn():
+    from ui import tokenizing
+    from ui.common import Session
+    from ui.shell import build
+
+    _demo, ctx = build()
+    parts = ctx.parts_of(tokenizing)
+    values = {f.name: f.component.value for f in ctx.form.fields}
+    values.update({n: comp.value for n, comp in ctx.form.extras.items()})
+    values.update(task="causal-lm", name_or_path="starter:tiny-gpt2", method="full", data_source="bundled",
+                  bundled_dataset="quotes", max_length=64)
+    session = Session()
+    picked = tokenizing.padding_stats(ctx.form, parts, session, "dynamic", follow_run=False, **values)
+    assert picked[parts.grid_strategy]["value"] == "dynamic"
+    followed = tokenizing.padding_stats(ctx.form, parts, session, "dynamic", **values)
+    assert followed[parts.grid_strategy]["value"] == "packing"
+    assert "(this run)" in followed[parts.grid].axes[0].get_title()
