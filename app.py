@@ -31,6 +31,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    from core.train.job import reserve_cores
     from ui import (  # after parsing: --help stays instant
         AppSettings,
         build_app,
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     )
 
     settings = AppSettings(mode=args.mode, workshop=args.workshop)
+    reserve_cores(1)  # the web server keeps a core while a run trains (README: responsiveness)
     demo = build_app(settings)
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, prevent_thread_lock=True,
                 **launch_options(settings))

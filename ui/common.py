@@ -83,6 +83,7 @@ class Session:
     job_name: str = ""
     events_drawn: int = -1       # events already in this page's log and chart note (-1 = none)
     chart_drawn: int = -1        # events in the chart this page shows (-1 = none)
+    view_sent: dict = field(default_factory=dict)  # what the Train tab's poll last sent, per output
     timing: tuple = ()           # (core.train.plan.timing_key, core.train.timing result) of "Time a few steps"
 
     def owner(self) -> str:

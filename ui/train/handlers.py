@@ -97,6 +97,27 @@ def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: b
         out[parts.chart_note] = (f"{len(rows)} points · last train loss {last['value']:.4f} at step {last['step']}"
                                  if last else f"{len(rows)} points · the curve starts after the first logged step")
         out[parts.log] = log_text(job, snap.events)
+    return only_changed(session, out, force)
+
+
+def only_changed(session: Session, out: dict, force: bool = False) -> dict:
+    """Outputs the page already shows become ``gr.skip()``: the poll runs every second and
+    most ticks only the progress line moves, so the status, metrics, buttons and the rest are
+    neither encoded, sent nor re-rendered again. ``force`` (start, stop, reattach) sends all."""
+    sent = session.view_sent
+    if force:
+        sent.clear()
+    for comp, value in out.items():
+        if isinstance(value, gr.Timer):
+            sig: Any = ("timer", value.active)
+        elif isinstance(value, (str, dict)):
+            sig = value if isinstance(value, str) else repr(sorted(value.items(), key=lambda kv: kv[0]))
+        else:  # the chart: its own counter (session.chart_drawn) decides
+            continue
+        if sent.get(id(comp)) == sig:
+            out[comp] = gr.skip()
+        else:
+            sent[id(comp)] = sig
     return out
 
 
