@@ -475,10 +475,6 @@ class Job:
             write_json(self.run_dir / "summary.json", self.summary)
 
 
-
-
-
-
 def failure_message(exc: BaseException) -> str:
     """A one-paragraph message for a failed run, with advice where there is some."""
     name = type(exc).__name__
