@@ -47,6 +47,7 @@ def _oauth_available() -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    from core.train.job import reserve_cores
     from ui import (  # after parsing: --help stays instant
         AppSettings,
         build_app,
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     login = "required" if args.require_login else login_mode()
     settings = AppSettings(mode=args.mode, workshop=args.workshop, login=login,
                            allow_remote_code=args.allow_remote_code)
+    reserve_cores(1)  # the web server keeps a core while a run trains (README: responsiveness)
     demo = build_app(settings)
     # _frontend=False skips Gradio's start-up self-check: one HEAD request with a 3 s timeout
     # that, on a busy machine (a workshop room's server, a loaded CI box), fails after the server

@@ -233,7 +233,7 @@ def test_messages_speak_the_widgets_language_and_are_escaped(app):
 
     with pytest.raises(gr.Error) as err:
         start(learning_rate=0)
-    assert err.value.message.startswith("Learning rate must be &gt; 0, got 0")
+    assert err.value.message.startswith("Can't start training: Learning rate must be &gt; 0, got 0")
     assert "<small>setting: <code>train.learning_rate</code></small>" in err.value.message
     with pytest.raises(gr.Error) as err:
         start(run_name="<img src=x onerror=alert(5)>")

@@ -52,6 +52,7 @@ def runs(app_server):
     """Two finished runs of one client: results-a (25 steps) then results-b (6 steps)."""
     c = Client(app_server.url, verbose=False)
     train(c, **FAST, run_name="results-a")
+    c.predict(**SECOND, api_name="/time_steps")  # results-b keeps a prediction to check
     train(c, **SECOND, run_name="results-b")
     return c
 
@@ -146,6 +147,10 @@ def test_history_lists_overlays_and_refuses_a_finished_resume(runs):
     assert plot and plot.get("plot"), plot
     assert [r[0] for r in metrics["data"]] == ["results-a", "results-b"]
     assert "0.002" in str(metrics["data"][0]) and "0.0005" in str(metrics["data"][1])
+    took = metrics["headers"].index("Training time")
+    a, b = metrics["data"]
+    assert re.fullmatch(r"\d+ s|\d+ min \d\d s", a[took]), a  # no prediction was made for results-a
+    assert re.fullmatch(r"(\d+ s|\d+ min \d\d s) \(predicted (\d+ s|\d+ min \d\d s)\)", b[took]), b
     memory = metrics["headers"].index("Peak memory")
     assert all(re.fullmatch(r"[\d,]+ MB \(est\. [\d,]+\)", row[memory]) for row in metrics["data"]), metrics
 

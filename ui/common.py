@@ -103,7 +103,8 @@ class Session:
     job_name: str = ""
     events_drawn: int = -1       # events already in this page's log and chart note (-1 = none)
     chart_drawn: int = -1        # events in the chart this page shows (-1 = none)
-    timing: tuple = ()           # (core.train.plan.timing_key, seconds per step) from "Time a few steps"
+    view_sent: dict = field(default_factory=dict)  # what the Train tab's poll last sent, per output
+    timing: tuple = ()           # (core.train.plan.timing_key, core.train.timing result) of "Time a few steps"
 
     def owner(self) -> str:
         """The id the job queue and the run folders know this session by (never the credential)."""
@@ -178,12 +179,13 @@ def handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
                 raise
             except KNOWN_ERRORS as exc:
                 # A user's mistake: the message says what to change; no traceback in the log.
-                raise gr.Error(user_message(exc), title=f"Can't {action}", print_exception=False) from None
+                raise gr.Error(titled(action, user_message(exc)), title=f"Can't {action}",
+                               print_exception=False) from None
             except Exception as exc:  # noqa: BLE001 - the page must never see a traceback
                 log.exception("unexpected error while trying to %s", action)
                 first = html.escape(scrub_paths((str(exc).splitlines() or [""])[0][:200]), quote=False)
-                raise gr.Error(f"Something went wrong ({type(exc).__name__}: {first}). "
-                               "The details are in the server log.", title=f"Can't {action}",
+                raise gr.Error(titled(action, f"Something went wrong ({type(exc).__name__}: {first}). "
+                                              "The details are in the server log."), title=f"Can't {action}",
                                print_exception=False) from None
 
         return wrapper
@@ -205,6 +207,12 @@ def handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
 
 
 _END = object()  # a generator handler's end, passed through the guard
+
+
+def titled(action: str, message: str) -> str:
+    """"Can't start training: <message>". Gradio 6's toast heads every message with its kind
+    ("Error") and shows no title, so what failed leads the message itself."""
+    return f"Can't {action}: {message}"
 
 
 def user_message(exc: BaseException) -> str:
@@ -404,7 +412,12 @@ class Form:
             if choices is not None:
                 known = [c[1] if isinstance(c, (tuple, list)) else c for c in choices]
                 missing = [v for v in (value if isinstance(value, list) else [value]) if v not in known]
-                if missing:  # e.g. a column name the dropdown only learns once the data is read
+                # Choices and value travel together: a value-only update is checked against
+                # whatever choices a handler gave this session since (the padding list of
+                # another task, another table's columns) and may be refused on the next event.
+                # Checkbox groups keep the loaded model's list unless the value needs more.
+                if missing or not isinstance(f.component, gr.CheckboxGroup):
+                    # e.g. a column name the dropdown only learns once the data is read
                     out[f.component] = gr.update(choices=[*choices, *[(str(v), v) for v in missing]], value=value)
                     continue
             out[f.component] = gr.update(value=value)

@@ -16,6 +16,7 @@ import gradio as gr
 
 from core.config import ConfigError
 from core.results.runs import Status
+from core.train.timing import prediction_cell
 
 from .common import AppSettings, Form, Session, explain, handler, note, run_owner, section_title
 from .results_common import TASK_NAMES, duration, find_run, visible_runs
@@ -146,7 +147,7 @@ def metrics_frame(rows: list[dict[str, Any]]) -> Any:
             lr = "?"
         item = {"Run": r["name"], "Method": r.get("method", "?"), "Learning rate": lr,
                 "Steps": r.get("steps", "–"), "Duration": duration(r.get("runtime_s")),
-                "Peak memory": memory_cell(r)}
+                "Training time": prediction_cell(r), "Peak memory": memory_cell(r)}
         for k in present:
             before, after = _num((r.get("baseline") or {}).get(k)), _num((r.get("final") or {}).get(k))
             shown = "–" if after is None else f"{after:.3f}"

@@ -29,13 +29,23 @@ def init_session(session: Session, stored_id: Any, profile: gr.OAuthProfile | No
 
 
 @handler("restore your run's settings", light=True)
-def restore_settings(form: Form, settings: Any, session: Session) -> dict:
+def restore_settings(form: Form, settings: Any, session: Session, tabs: Any = None) -> dict:
+    """Every widget set to this browser's live run, and the page opened on the Train tab
+    where that run is followed; without a live run the page opens as usual."""
     job = default_queue().latest_for(session.owner())
     if job is None or job.done:
         if settings.workshop:  # the workshop path: the cut-down preset, within the safe ranges
-            return form.restore(session, workshop_config())
-        return {component: gr.skip() for component in form.inputs().values()}
-    return form.restore(session, job.cfg)
+            out = form.restore(session, workshop_config())
+        else:
+            out = {component: gr.skip() for component in form.inputs().values()}
+        return {**out, tabs: gr.skip()} if tabs is not None else out
+    out = form.restore(session, job.cfg)
+    if tabs is not None:
+        out[tabs] = gr.Tabs(selected=TRAIN_TAB)
+    return out
+
+
+TRAIN_TAB = "train"  # the Train tab's id (ui/shell.py gives each tab its module's name)
 
 
 def workshop_config() -> Any:
@@ -52,5 +62,6 @@ def wire_page_load(ctx: Any) -> Any:
     loaded = ctx.demo.load(init_session, inputs=[ctx.session, ctx.client_id],
                            outputs=[ctx.session, ctx.client_id], api_visibility="private",
                            show_progress="hidden")
-    return loaded.then(functools.partial(restore_settings, ctx.form, ctx.settings), inputs=[ctx.session],
-                       outputs=list(ctx.form.inputs().values()), api_visibility="private", show_progress="hidden")
+    return loaded.then(functools.partial(restore_settings, ctx.form, ctx.settings, tabs=ctx.tabs),
+                       inputs=[ctx.session], outputs=[*ctx.form.inputs().values(), ctx.tabs],
+                       api_visibility="private", show_progress="hidden")

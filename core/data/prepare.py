@@ -29,6 +29,8 @@ from .formats import _as_text, effective_format, format_rows, format_template
 from .roles import MAX_CLASSES, ColumnRoles, _label_str, detect_roles, sorted_labels
 from .sources import DataError, read_source, read_validation
 
+MIN_ROWS = 4  # fewer usable rows cannot give both a training and a validation split worth the name
+
 
 @dataclass
 class DataReport:
@@ -171,9 +173,9 @@ def prepare_frames(cfg: RunConfig, tokenizer: Any = None, strict: bool = True, s
         std = std.head(data.max_rows)
         report.findings.append(done("rows_limited", report.rows_limited,
                                     f"{report.rows_limited} rows left out by data.max_rows"))
-    if len(std) < 4:
+    if len(std) < MIN_ROWS:
         return stop("too_few_rows", f"only {len(std)} usable rows after dropping empty and duplicate rows; "
-                                    "need at least 4", roles)
+                                    f"need at least {MIN_ROWS}", roles)
 
     label_names = None
     if is_cls:

@@ -14,6 +14,7 @@ import dataclasses
 
 from ..config import RunConfig
 from .formats import effective_format, format_rows, format_template
+from .prepare import MIN_ROWS
 from .roles import MAX_CLASSES, ColumnRoles, detect_roles, label_counts
 from .sources import DataError
 
@@ -80,6 +81,9 @@ def table_preview(cfg: RunConfig, df: "pd.DataFrame", tokenizer: Any = None) -> 
             preview.roles = detect_roles(df, blank, "causal-lm")
         except DataError:
             pass
+    if len(df) < MIN_ROWS:  # said beside the roles, as a run would refuse it
+        few = f"only {len(df)} row{'' if len(df) == 1 else 's'}: a run needs at least {MIN_ROWS}"
+        preview.roles_error = f"{preview.roles_error}; {few}" if preview.roles_error else few
     if task == "sequence-classification":
         preview.label_counts = label_counts(df, preview.roles.label)
         if len(preview.label_counts) > MAX_CLASSES and not preview.roles_error:

@@ -52,9 +52,22 @@ TROUBLESHOOTING = {
 }
 
 
+_RESERVED_CORES = 0  # cores left to the rest of this process (the app's web server)
+
+
+def reserve_cores(n: int) -> None:
+    """Leave ``n`` physical cores to other work in this process while it trains: the app
+    calls this so its web server keeps a core of its own. With every core in PyTorch's
+    thread pool, the Train tab's 1-second poll waited for CPU behind the training threads
+    (413 ms p95 on a quiet 2-core machine, goal 250); the CLI keeps every core."""
+    global _RESERVED_CORES
+    _RESERVED_CORES = max(0, int(n))
+
+
 def set_threads(cfg: RunConfig) -> None:
-    """One PyTorch thread per physical core unless the config says otherwise; on small
-    machines oversubscription costs more than it gives."""
+    """One PyTorch thread per physical core unless the config says otherwise (minus the
+    cores reserved by :func:`reserve_cores`, at least one); on small machines
+    oversubscription costs more than it gives."""
     import torch
 
     n = cfg.train.torch_threads
@@ -64,7 +77,9 @@ def set_threads(cfg: RunConfig) -> None:
             n = psutil.cpu_count(logical=False) or os.cpu_count() or 1
         except Exception:  # pragma: no cover
             n = os.cpu_count() or 1
-        n = max(1, n // world_size())  # DDP on one machine: share the cores between ranks
+        if hasattr(os, "sched_getaffinity"):  # a container or taskset may allow fewer CPUs
+            n = min(n, len(os.sched_getaffinity(0)) or n)
+        n = max(1, n // world_size() - _RESERVED_CORES)  # DDP on one machine: share the cores between ranks
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
 
@@ -103,7 +118,8 @@ class Job:
     """One fine-tuning run and its run folder."""
 
     def __init__(self, cfg: RunConfig, run_dir: Path | None = None, owner: str = "local",
-                 resume: bool = False, evaluate: bool = True, tags: dict[str, Any] | None = None):
+                 resume: bool = False, evaluate: bool = True, tags: dict[str, Any] | None = None,
+                 predicted_train_s: float | None = None):
         self.cfg = cfg
         self.owner = owner
         self.resume_requested = resume
@@ -142,6 +158,8 @@ class Job:
                             "model": cfg.model.name_or_path, "method": cfg.adapter.method,
                             "dataset": cfg.data.hub_dataset or Path(cfg.data.path).name,
                             "baseline": {}, "final": {}, "pid": os.getpid(), **(tags or {})}
+            if predicted_train_s:  # "Time a few steps" (core.train.timing), checked against train_runtime_s
+                self.summary["predicted_train_s"] = predicted_train_s
             self._write_summary()
 
     # ---- public API --------------------------------------------------------------
@@ -201,7 +219,7 @@ class Job:
         from ..heavy import ensure_loaded
 
         ensure_loaded()  # the job runs in a worker thread beside the app's handlers
-        reset_peak_memory()
+        self.summary["memory_at_start_mb"] = reset_peak_memory()  # what the process held before
         self.status = Status.RUNNING
         for stale in ("ended", "ended_ts"):  # a resumed run's summary still has the last segment's end
             self.summary.pop(stale, None)
@@ -274,7 +292,7 @@ class Job:
             from transformers import EarlyStoppingCallback
 
             trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=cfg.train.early_stopping_patience))
-        self.summary["estimated_peak_mb"] = self._estimate(model, info, train_tok)
+        self.summary.update(self._estimate(model, info, train_tok))
         self.summary.update(trainable_params=info.trainable_params, total_params=info.total_params,
                             precision=precision, device=hw["name"], data=self.data_report,
                             n_train=len(train_tok), n_validation=len(val_tok),
@@ -282,17 +300,19 @@ class Job:
         self._write_summary()
         return trainer
 
-    def _estimate(self, model: Any, info: Any, train_tok: Any) -> float | None:
+    def _estimate(self, model: Any, info: Any, train_tok: Any) -> dict[str, float | None]:
         """The pre-training memory estimate (core.train.estimate, what the Method tab shows), kept in
-        summary.json beside the measured peak_memory_mb so every run checks the estimator."""
+        summary.json beside the measured peak so every run checks the estimator: the whole (a
+        process of its own, runtime included) and the run's part (compared with what it added)."""
         from .estimate import estimate_for
 
         try:
             lengths = list(train_tok["length"])  # truncated at max_length, as the estimate caps them
             est = estimate_for(self.cfg, model, info.trainable_params, info.total_params, lengths)
         except Exception:  # an estimate must never stop a run
-            return None
-        return round(est.total / 2**20, 1)
+            return {"estimated_peak_mb": None, "estimated_run_mb": None}
+        return {"estimated_peak_mb": round(est.total / 2**20, 1),
+                "estimated_run_mb": round((est.total - est.overhead) / 2**20, 1)}
 
     def _baseline(self, trainer: Any) -> None:
         metrics = self._evaluate(trainer)
@@ -363,6 +383,9 @@ class Job:
                             world_size=world_size(),
                             ended_ts=time.time(), steps=self.progress.get("step", self.summary.get("steps", 0)),
                             checkpoint=str(ckpt) if ckpt else None, peak_memory_mb=peak_memory_mb())
+        start = self.summary.get("memory_at_start_mb")
+        if start is not None:  # what the run itself added at its peak
+            self.summary["run_memory_mb"] = round(max(0.0, self.summary["peak_memory_mb"] - start), 1)
         if self.progress.get("started"):
             self.summary["runtime_s"] = round(self._prior_runtime + time.time() - self.progress["started"], 3)
         try:
@@ -446,10 +469,6 @@ class Job:
             write_json(self.run_dir / "summary.json", self.summary)
 
 
-
-
-
-
 def failure_message(exc: BaseException) -> str:
     """A one-paragraph message for a failed run, with advice where there is some."""
     name = type(exc).__name__
@@ -473,11 +492,9 @@ def run_job(cfg: RunConfig, run_dir: Path | None = None) -> Job:
 
 
 def _trim_heap() -> None:
-    """Hand the freed run's memory back to the system (glibc keeps freed arenas otherwise, so a
-    long-lived server's RSS ratchets up by a model's size now and then even though nothing leaks)."""
+    """Give a finished run's freed memory back to the system (glibc keeps freed arenas)."""
     try:
         import ctypes
-
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to trim
         pass

@@ -48,9 +48,10 @@ class JobQueue:
 
     # ---- submitting --------------------------------------------------------------
     def submit(self, cfg: RunConfig, owner: str, allow_queue: bool = False, run_dir: Path | None = None,
-               resume_dir: Path | None = None, tags: dict | None = None) -> Job:
-        """Queue a run of ``cfg`` (or resume ``resume_dir``); ``tags`` go into its summary.json
-        (a sweep's id and point)."""
+               resume_dir: Path | None = None, tags: dict | None = None,
+               predicted_train_s: float | None = None) -> Job:
+        """Queue a run of ``cfg`` for ``owner`` (or resume ``resume_dir``); ``tags`` go into its
+        summary.json (a sweep's id and point), as does ``predicted_train_s`` (core.train.timing)."""
         with self._lock:
             mine = self._active_for_locked(owner)
             if mine is not None:
@@ -59,8 +60,8 @@ class JobQueue:
                 raise BusyError("the trainer is timing a few steps; try again in a few seconds")
             if not allow_queue and (self._running_locked() is not None or self._pending):
                 raise BusyError("the trainer is busy with another run; try again when it finishes")
-            job = Job.resume(resume_dir, owner=owner) if resume_dir else Job(cfg, run_dir=run_dir, owner=owner,
-                                                                             tags=tags)
+            job = Job.resume(resume_dir, owner=owner) if resume_dir else Job(
+                cfg, run_dir=run_dir, owner=owner, tags=tags, predicted_train_s=predicted_train_s)
             self._jobs.pop(job.name, None)  # a resumed run: its record moves to the newest place
             self._jobs[job.name] = job
             self._forget_locked()

@@ -27,6 +27,18 @@ def _fresh_roles(session: Session, cfg: Any) -> Any:
     return session.cfg
 
 
+def _present_columns(session: Session, cfg: Any, df: Any) -> Any:
+    """Column choices this table lacks fall back to detection: they come from the previous
+    table (an event that raced its refresh, see layout.ColumnDropdown) or from a restored
+    config whose file changed, and a dropdown can only show the table's own columns."""
+    cols = {str(c) for c in df.columns}
+    absent = {name: "" for name in ("text_column", "text_pair_column", "label_column")
+              if getattr(cfg.data, name).strip() and getattr(cfg.data, name).strip() not in cols}
+    if absent:
+        session.cfg = cfg = cfg.replace(data=absent)
+    return cfg
+
+
 def _short(df: Any) -> Any:
     """Long cells cut for the preview (the data itself is untouched)."""
     return df.map(lambda v: v[:PREVIEW_CHARS] + " …" if isinstance(v, str) and len(v) > PREVIEW_CHARS else v)
@@ -59,6 +71,7 @@ def refresh(form: Form, parts: DataParts, session: Session, values: dict[str, An
     if key != session.loaded_source:
         cfg = _fresh_roles(session, cfg)
     df = session.cache.table(cfg)
+    cfg = _present_columns(session, cfg, df)
     tokenizer = session.cache.peek("tokenizer") if cfg.data.prompt_format == "chat" else None
     pv = table_preview(cfg, df, tokenizer)
     session.loaded_source = key

@@ -42,6 +42,19 @@ NONE_CHOICE = ("(none)", "")
 PREVIEW_CHARS = 220  # long cells are cut in the preview table so rows stay readable
 
 
+def column_dropdown(name: str, label: str, elem_id: str) -> gr.Dropdown:
+    """A dropdown of the table's columns, whose choices change with the table.
+
+    An event started while a refresh was replacing the choices (choose "quotes", press Load
+    data at once) still carries the previous table's column. A strict dropdown would refuse
+    it before any handler runs ("Value: text is not in the list of choices", with a server
+    traceback); this one lets it through (``allow_custom_value``) to the handler, which
+    re-detects a column the current table lacks (:func:`ui.data.handlers.refresh`), so the
+    choices and the value change together."""
+    return gr.Dropdown([NONE_CHOICE], value="", label=label, info=field_info("data", name)["help"],
+                       allow_custom_value=True, elem_id=elem_id)
+
+
 @dataclass
 class DataParts:
     source: gr.Radio
@@ -131,16 +144,12 @@ def layout(ctx: Any) -> DataParts:
                                  elem_id="data-table", buttons=[])
             section_title("Column roles")
             with gr.Row():
-                text_column = form.bind("data", "text_column", gr.Dropdown(
-                    [NONE_CHOICE], value="", label="Text", info=field_info("data", "text_column")["help"],
-                    elem_id="data-text-column"), said="Text column")
-                text_pair_column = form.bind("data", "text_pair_column", gr.Dropdown(
-                    [NONE_CHOICE], value="", label="Second text",
-                    info=field_info("data", "text_pair_column")["help"], elem_id="data-pair-column"),
-                    said="Second text column")
-                label_column = form.bind("data", "label_column", gr.Dropdown(
-                    [NONE_CHOICE], value="", label="Label", info=field_info("data", "label_column")["help"],
-                    elem_id="data-label-column"), said="Label column")
+                text_column = form.bind("data", "text_column", column_dropdown("text_column", "Text", "data-text-column"),
+                                        said="Text column")
+                text_pair_column = form.bind("data", "text_pair_column", column_dropdown(
+                    "text_pair_column", "Second text", "data-pair-column"), said="Second text column")
+                label_column = form.bind("data", "label_column", column_dropdown("label_column", "Label", "data-label-column"),
+                                         said="Label column")
             roles_note = gr.HTML(padding=False)
             with gr.Column(visible=True) as labels_box:
                 gr.Markdown("**Rows per label** (a lopsided split makes accuracy misleading)",

@@ -103,8 +103,8 @@ def layout(ctx: Any) -> TrainParts:
                 stop_btn = gr.Button("■ Stop", variant="stop", interactive=False, elem_id="train-stop", scale=1)
                 resume_btn = gr.Button("↻ Resume", variant="secondary", interactive=False, elem_id="train-resume",
                                        scale=1)
-            status = gr.Markdown("Ready: press **Start training**. The defaults train LoRA adapters on the "
-                                 "bundled data with the offline starter model.", elem_id="train-status",
+            # Opening the tab replaces this with what Start would train (handlers.ready_text).
+            status = gr.Markdown("Ready: press **Start training**.", elem_id="train-status",
                                  elem_classes=["fts-status"], label="Status", show_label=False)
             progress = gr.HTML(progress_html(None), elem_id="train-progress", padding=False, label="Progress",
                                show_label=False)
