@@ -164,7 +164,7 @@ def _write_gguf(cfg: Any, model: Any, tok: Any, dst: Path, dtype: str, written: 
     shutil.rmtree(dst, ignore_errors=True)
     export_generation_config(model, tok, cfg.generate)  # its first stop id becomes the GGUF's eos
     try:
-        info = export_gguf(model, tok, dst, dtype=dtype, name=base_model_id(cfg))
+        info = export_gguf(model, tok, dst, dtype=dtype, name=base_model_id(cfg), parameters=ollama_parameters(cfg.generate))
     except GGUFExportError as exc:
         shutil.rmtree(dst, ignore_errors=True)
         written["notes"].append(f"No GGUF: {exc}.")
@@ -175,6 +175,18 @@ def _write_gguf(cfg: Any, model: Any, tok: Any, dst: Path, dtype: str, written: 
         written["modelfile"] = info["modelfile"]
     else:
         written["notes"].append(f"No Ollama Modelfile: {info['modelfile_note']}.")
+
+
+def ollama_parameters(gen: Any) -> dict[str, Any]:
+    """The run's decoding settings as Ollama PARAMETERs (Ollama samples at temperature 0.8
+    unless told; temperature 0 is greedy). llama.cpp's repeat_penalty looks back over the
+    last 64 tokens, transformers' over all of them: close, not identical."""
+    out: dict[str, Any] = {"num_predict": gen.max_new_tokens, "repeat_penalty": gen.repetition_penalty}
+    if gen.do_sample:
+        out.update(temperature=gen.temperature, top_p=gen.top_p, top_k=gen.top_k)
+    else:
+        out["temperature"] = 0
+    return out
 
 
 def base_model_id(cfg: Any) -> str:

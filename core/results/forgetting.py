@@ -38,9 +38,10 @@ class ForgettingError(ValueError):
     """The general-text sample can't be read; the message says why."""
 
 
-def read_general_texts(path: str | Path = GENERAL_TEXT, limit: int = GENERAL_SAMPLE_ROWS) -> list[str]:
-    """The first ``limit`` non-empty paragraphs (one per line) of a general-text file."""
-    path = Path(path)
+def read_general_texts(path: str | Path | None = None, limit: int = GENERAL_SAMPLE_ROWS) -> list[str]:
+    """The first ``limit`` non-empty paragraphs (one per line) of a general-text file
+    (default: the bundled :data:`GENERAL_TEXT`)."""
+    path = Path(path) if path is not None else GENERAL_TEXT
     if not path.is_file():
         raise ForgettingError(f"the general-text sample {path.name} is missing (expected at {path}); "
                               "the forgetting check needs one paragraph of everyday text per line")
