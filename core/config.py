@@ -254,8 +254,10 @@ class GenerateConfig(_Section):
     top_k: int = _f(50, "Sample only from the k most likely tokens (0 = no limit).")
     repetition_penalty: float = _f(1.1, "> 1 discourages repeating tokens.")
     eval_samples: int = _f(8, "Causal LM: when a run ends, this many validation prompts are answered by the base "
-                              "and the fine-tuned model (ROUGE-L, chrF, BLEU, answer perplexity) and the "
-                              "forgetting check runs on general text; 0 = off. Costs about COST.")
+                              "and the fine-tuned model (ROUGE-L, chrF, BLEU, answer perplexity in summary.json "
+                              "and History) and the forgetting check runs on general text; 0 = off. Cost for "
+                              "SmolLM2-135M, 8 prompts, max_new_tokens 40: about 45 CPU-seconds (20-30 s on a "
+                              "quiet 2-core machine).")
 
     def __post_init__(self) -> None:
         self._validate_types()

@@ -66,6 +66,16 @@ def test_the_job_writes_the_report(chat_run):
     assert (chat_run.run_dir / ROWS_FILE).is_file()
 
 
+def test_compare_answers_the_same_rows_as_the_job(chat_run):
+    comp = Comparison(chat_run.run_dir)
+    rep = comp.validation_answers(4)
+    job_rows = {r["prompt"]: r for r in read_rows(chat_run.run_dir)}
+    assert {r["prompt"] for r in rep["rows"]} == set(job_rows)
+    for row in rep["rows"]:  # the same answers from the reloaded run as at the end of training
+        assert (row["base"], row["tuned"]) == (job_rows[row["prompt"]]["base"], job_rows[row["prompt"]]["tuned"])
+    assert "one copy of the base weights" in comp.memory_line()
+
+
 def test_no_general_text_leaves_a_note_and_off_means_off(chat_run):
     from core.results.causal_report import score_finished_run
 

@@ -126,6 +126,15 @@ def validation_pairs(rows: Sequence[dict[str, Any]], template: str = "", tokeniz
     return out
 
 
+def run_validation_pairs(cfg: RunConfig, tokenizer: Any, limit: int) -> list[Pair]:
+    """The first ``limit`` pairs of a run's validation split (read and split again: same data,
+    same seed, same split as the run had)."""
+    from ..data.prepare import prepare
+
+    prepared = prepare(cfg, tokenizer)
+    return validation_pairs(prepared.validation.to_list(), prepared.template, tokenizer, limit=limit)
+
+
 # --------------------------------------------------------------------------- report
 def causal_report(cfg: RunConfig, model: Any, tokenizer: Any, pairs: Sequence[Pair],
                   general_texts: Sequence[str] = (), base: Any = None) -> dict[str, Any]:
@@ -169,6 +178,31 @@ def task_better(generation: dict[str, Any] | None) -> bool | None:
     return None
 
 
+# History-table columns from a report: (column, summary section, key, digits).
+SCORE_COLUMNS = (("ROUGE-L", "generation", "rouge_l", 3), ("chrF", "generation", "chrf", 1),
+                 ("answer ppl", "generation", "answer_perplexity", 2), ("general ppl", "forgetting", "ppl", 1))
+
+
+def score_cells(summary: dict[str, Any]) -> dict[str, str]:
+    """'before → after' cells for the History tab's metrics table, only for the scores this
+    run has (a run without a report adds no column): ROUGE-L, chrF, answer perplexity and the
+    forgetting check's general-text perplexity with its relative change."""
+    out: dict[str, str] = {}
+    for column, section, key, digits in SCORE_COLUMNS:
+        part = summary.get(section) or {}
+        if section == "forgetting":
+            before, after = part.get("ppl_base"), part.get("ppl_final")
+        else:
+            before, after = (part.get("base") or {}).get(key), (part.get("final") or {}).get(key)
+        if not isinstance(before, (int, float)) or not isinstance(after, (int, float)):
+            continue
+        cell = f"{before:.{digits}f} → {after:.{digits}f}"
+        if section == "forgetting" and isinstance(part.get("change"), (int, float)):
+            cell += f" ({part['change']:+.0%})"
+        out[column] = cell
+    return out
+
+
 def summary_fields(report: dict[str, Any]) -> dict[str, Any]:
     """What of a report goes into summary.json (everything but the full rows)."""
     return {k: v for k, v in report.items() if k != "rows"}
@@ -203,11 +237,9 @@ def score_finished_run(cfg: RunConfig, run_dir: Path, model: Any, tokenizer: Any
     notes: list[str] = []
     base = None
     try:
-        from ..data.prepare import prepare
         from .forgetting import ForgettingError, read_general_texts
 
-        prepared = prepare(cfg, tokenizer)
-        pairs = validation_pairs(prepared.validation.to_list(), prepared.template, tokenizer, limit=n)
+        pairs = run_validation_pairs(cfg, tokenizer, n)
         if not pairs:
             notes.append("no validation row could be split into a prompt and an answer, so no answers were scored")
         try:
