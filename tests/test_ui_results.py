@@ -106,7 +106,7 @@ def test_compare_classify_and_validation(runs):
 
 def test_export_zip_and_push(runs, app_server):
     c = runs
-    status, card, curve, _ = c.predict(run="results-a", formats=["adapter", "merged"], folder="",
+    status, card, curve, *_ = c.predict(run="results-a", formats=["adapter", "merged"], folder="",
                                        api_name="/export_run")
     export = app_server.workspace / "runs" / "results-a" / "export"
     assert (export / "model" / "model.safetensors").is_file()

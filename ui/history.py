@@ -136,6 +136,7 @@ def memory_cell(summary: dict[str, Any]) -> str:
 def metrics_frame(rows: list[dict[str, Any]]) -> Any:
     import pandas as pd
 
+    from core.results.causal_report import score_cells
     from core.results.runs import load_run_config
 
     present = [k for k in METRICS if any(_num((r.get("final") or {}).get(k)) is not None for r in rows)]
@@ -152,8 +153,9 @@ def metrics_frame(rows: list[dict[str, Any]]) -> Any:
             before, after = _num((r.get("baseline") or {}).get(k)), _num((r.get("final") or {}).get(k))
             shown = "–" if after is None else f"{after:.3f}"
             item[k[5:].replace("_", " ")] = f"{before:.3f} → {shown}" if before is not None else shown
+        item.update(score_cells(r))  # causal runs' generation scores and forgetting check, when they have them
         out.append(item)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out).fillna("–")
 
 
 # --------------------------------------------------------------------------- handlers

@@ -137,6 +137,23 @@ class Comparison:
                 "tuned": classification_metrics(tp, labels, n), "n": len(texts)}
 
     # ---- generation --------------------------------------------------------------
+    def validation_answers(self, n: int = 8, gen: Any = None) -> dict[str, Any]:
+        """Base vs fine-tuned answers to ``n`` held-out prompts with the reference answers,
+        per-row and overall scores, the rows where the answers differ most first
+        (:func:`core.results.generations.before_after`; same weights as :meth:`as_base`)."""
+        from .causal_report import run_validation_pairs
+        from .generations import before_after
+
+        if self.task != "causal-lm":
+            raise CompareError("this run is a classifier; use validation_report")
+        pairs = run_validation_pairs(self.cfg, self.tokenizer, n)
+        if not pairs:
+            raise CompareError("no validation row of this run splits into a prompt and an answer")
+        with self.lock:
+            return before_after(self.tuned, self.tokenizer, pairs, gen or self.cfg.generate, base=self.base,
+                                seed=self.cfg.train.seed, max_length=self.cfg.data.max_length,
+                                add_eos=self.cfg.data.add_eos)
+
     def prompts(self, n: int = 3) -> list[str]:
         """Prompts from the validation split: the template up to its last field."""
         from ..data.formats import prompt_part, render_template

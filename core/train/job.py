@@ -366,6 +366,25 @@ class Job:
         os.replace(tmp, final)
         self.summary["final_dir"] = str(final)
         self._plot_curve()
+        self._causal_report(trainer)
+
+    def _causal_report(self, trainer: Any) -> None:
+        """Causal runs: base vs fine-tuned answers on validation prompts, their scores and the
+        forgetting check, into summary.json (core.results.causal_report; generate.eval_samples
+        = 0 turns it off). A scoring failure leaves a note; the run still finishes."""
+        if self.cfg.model.task != "causal-lm" or self.cfg.generate.eval_samples <= 0:
+            return
+        if world_size() > 1:  # sharded weights: generating on one rank alone would hang the others
+            self.summary["report_note"] = "before/after answers are not scored for multi-process runs"
+            return
+        from ..results.causal_report import score_finished_run
+
+        self.message = "scoring answers before and after training"
+        try:
+            self.summary.update(score_finished_run(self.cfg, self.run_dir, trainer.model, trainer.processing_class))
+        except Exception as exc:  # noqa: BLE001 - extra scores must never fail a finished run
+            self.summary["report_note"] = f"the before/after scores could not be computed ({type(exc).__name__})"
+        self.message = ""
 
     def _plot_curve(self) -> None:
         try:
