@@ -4,6 +4,8 @@
     python -m core show  CONFIG.yaml [--set ...]      # the fully resolved config
     python -m core script CONFIG.yaml [--set ...]     # a standalone train.py
     python -m core estimate CONFIG.yaml [--time]      # peak memory (and time per epoch) before training
+    python -m core check CONFIG.yaml [--json]         # what is wrong with the data, and the flag that fixes it
+    python -m core sweep CONFIG.yaml --grid train.learning_rate=1e-3,3e-3 ...   # several runs, one per point
 
 A bad config, bad data or a failed run exits non-zero with a one-line message.
 """
@@ -30,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     for name, help_ in (("train", "run a fine-tuning job and write its run folder"),
                         ("show", "print the fully resolved config as YAML"),
                         ("script", "print a standalone Python training script for the config"),
-                        ("estimate", "estimate peak memory (and, with --time, time per epoch) before training")):
+                        ("estimate", "estimate peak memory (and, with --time, time per epoch) before training"),
+                        ("check", "check the data: duplicates, conflicting labels, leakage, imbalance, truncation"),
+                        ("sweep", "run one training run per point of a grid of settings and pick the best")):
         sp = sub.add_parser(name, help=help_)
         sp.add_argument("config", nargs="?", help="YAML config or preset (omit for the defaults)")
         sp.add_argument("--set", dest="sets", action="append", default=[], metavar="SECTION.FIELD=VALUE",
@@ -41,7 +45,15 @@ def _parser() -> argparse.ArgumentParser:
             sp.add_argument("--quiet", action="store_true", help="no progress bar")
         if name == "estimate":
             sp.add_argument("--time", action="store_true", help="also time a few real training steps")
+        if name in ("estimate", "check", "sweep"):
             sp.add_argument("--json", action="store_true", help="print one JSON object")
+        if name == "check":
+            sp.add_argument("--no-tokenizer", action="store_true",
+                            help="skip the max_length finding (no model files are read)")
+        if name == "sweep":
+            from .train.sweep_cli import add_arguments
+
+            add_arguments(sp)
     return p
 
 
@@ -54,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from .config import ConfigError, load_config
 
+    if args.command == "sweep":  # its file may be a sweep file (grid + base config), not a RunConfig
+        from .train.sweep_cli import run_sweep_command
+
+        return run_sweep_command(args)
     try:
         cfg = load_config(args.config, args.sets)
     except (ConfigError, OSError) as exc:
@@ -68,7 +84,31 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "estimate":
         return _estimate(cfg, args)
+    if args.command == "check":
+        return _check(cfg, args)
     return _train(cfg, args)
+
+
+def _check(cfg, args: argparse.Namespace) -> int:
+    """Print the data check; exit 2 when a finding makes training pointless."""
+    import json
+
+    from .data.check import check_data
+    from .data.sources import DataError
+    from .model.load import ModelError
+
+    try:
+        tokenizer = None
+        if not args.no_tokenizer:
+            _quiet_libraries()
+            from .model.load import load_tokenizer
+
+            tokenizer = load_tokenizer(cfg)
+        report = check_data(cfg, tokenizer)
+    except (DataError, ModelError, ValueError, OSError) as exc:
+        return _fail(str(exc))
+    print(json.dumps(report.as_dict(), default=str) if args.json else "\n".join(report.lines()))
+    return 2 if report.blockers else 0
 
 
 def _estimate(cfg, args: argparse.Namespace) -> int:
@@ -150,9 +190,12 @@ def _train(cfg, args) -> int:
             if not args.output:
                 return _fail("--resume needs --output RUN_FOLDER")
             job = Job.resume(Path(args.output))
-            preflight(job.cfg)
+            warnings = preflight(job.cfg)
         else:
-            preflight(cfg)  # fails in one line, before a run folder exists
+            from .data.sources import read_source
+
+            # fails in one line, before a run folder exists; the data checks see the table
+            warnings = preflight(cfg, table=read_source(cfg.data))
             out = Path(args.output).resolve() if args.output else None
             if out is not None and is_main_process():
                 if out.exists() and any(out.iterdir()):
@@ -163,6 +206,8 @@ def _train(cfg, args) -> int:
             job = Job(cfg, run_dir=out)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     quiet = args.quiet or not is_main_process()
     if is_main_process():
         print(f"run folder: {job.run_dir}", file=sys.stderr)

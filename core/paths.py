@@ -83,14 +83,17 @@ def confine(path: str | Path, roots: list[Path] | None = None, what: str = "path
         if resolved == root or root in resolved.parents:
             return resolved
     raise PathError(f"{what} {str(path)!r} is outside the folders the studio may use "
-                    f"({', '.join(str(r) for r in roots)})")
+                    "(the workspace, the bundled assets and any folder the operator added with FTS_ALLOWED_ROOTS)")
 
 
 def safe_child(parent: Path, name: str, what: str = "name") -> Path:
     """``parent / name`` for a plain name chosen by a user; refuses ``../``, absolute
-    paths and separators."""
-    if not name or name in (".", "..") or "/" in name or "\\" in name or os.path.isabs(name) \
+    paths, separators and names starting with a dot (hidden folders, '...')."""
+    if not name or "/" in name or "\\" in name or os.path.isabs(name) \
             or not all(c.isalnum() or c in "-_. " for c in name):
         raise PathError(f"{what} {name!r} must be a plain folder name (letters, digits, - _ .), "
                         "without '..' or slashes")
+    if name.startswith("."):
+        raise PathError(f"{what} {name!r} must not start with a dot: that makes a hidden folder; "
+                        "start it with a letter or digit")
     return parent / name

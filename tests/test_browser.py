@@ -75,7 +75,8 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     # 6. Reload mid-run: the same browser reattaches and the whole curve is redrawn
     page.reload()
     page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('rows')")
-    open_tab(page, "train")  # tabs mount lazily: open it before reading its widgets
+    # a live run: the page opens on the Train tab by itself
+    page.wait_for_function("document.querySelector('[role=tab][aria-selected=true]')?.innerText.includes('Train')")
     page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Reattached')")
     page.wait_for_function(f"/{POINTS.pattern}/.test(document.querySelector('#train-chart-note')?.innerText || '')")
     n_after, step_after = chart_points(page)

@@ -90,6 +90,31 @@ def test_roles_can_be_overridden_and_are_checked():
         detect_roles(df, RunConfig().replace(data={"label_column": "nope"}).data, "sequence-classification")
 
 
+def test_a_one_column_text_file_is_missing_its_label_not_its_text(tmp_path):
+    """A 2-line .txt for classification: the only column stays the text (guessing a label
+    from the contents must not take it) and the message names the real problems."""
+    from core.data.table import table_preview
+
+    txt = tmp_path / "two.txt"
+    txt.write_text("I love this\nthis is awful\n")
+    df = read_table(txt)
+    with pytest.raises(DataError) as e:
+        detect_roles(df, RunConfig().data, "sequence-classification")
+    assert "label" in str(e.value) and "only one column (text)" in str(e.value)
+    assert "could not find a text column" not in str(e.value)
+    cfg = RunConfig().replace(data={"path": str(txt)})
+    pv = table_preview(cfg, df)
+    assert pv.roles.text == "text" and pv.roles.label == ""
+    assert "label" in pv.roles_error and "only 2 rows" in pv.roles_error and "at least 4" in pv.roles_error
+    # ... and as causal LM the same file only lacks rows
+    causal = table_preview(cfg.replace(model={"task": "causal-lm"}), df)
+    assert causal.roles.text == "text" and causal.roles_error == "only 2 rows: a run needs at least 4"
+    # a column of distinct values is not a label, however few rows
+    two = pd.DataFrame({"body": ["x y", "z w"], "tag": ["a", "b"]})
+    with pytest.raises(DataError, match="choose the Label column"):
+        detect_roles(two, RunConfig().data, "sequence-classification")
+
+
 def test_template_rendering_and_missing_field():
     assert render_template("Quote by {author}: {quote}", {"author": "A", "quote": "Q"}) == "Quote by A: Q"
     assert render_template("{x} {not a field}", {"x": 1}) == "1 {not a field}"

@@ -13,8 +13,8 @@ def test_no_limits_in_local_mode():
 
 
 def test_planned_steps_arithmetic():
-    # 240 rows / batch 16 = 15 steps per epoch x 3 epochs = 45
-    assert total_steps(RunConfig(), 240) == 45
+    # 240 rows / batch 16 = 15 steps per epoch x 5 epochs = 75
+    assert total_steps(RunConfig(), 240) == 75
     assert total_steps(RunConfig().replace(train={"max_steps": 7}), 240) == 7
 
 
@@ -43,5 +43,5 @@ def test_the_workshop_path_trains_well_under_three_minutes():
     from core.train.timing import time_per_epoch
 
     t = time_per_epoch(load_config(PRESETS / "workshop.yaml"))
-    assert t["total_steps"] == 45
+    assert t["total_steps"] == 75
     assert t["total_seconds"] < 180, t

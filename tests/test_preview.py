@@ -54,7 +54,7 @@ def test_store_upload_copies_into_the_session_folder(tmp_path, monkeypatch):
     with pytest.raises(DataError, match="unsupported file type .exe"):
         store_upload(exe, "abc123", extra_roots=[src])
     monkeypatch.setenv("FTS_MAX_UPLOAD_MB", "0.000001")
-    with pytest.raises(DataError, match="over the 0 MB upload limit"):
+    with pytest.raises(DataError, match="is 20 bytes, over the 1 byte upload limit"):
         store_upload(good, "abc123", extra_roots=[src])
     monkeypatch.delenv("FTS_MAX_UPLOAD_MB")
     with pytest.raises(PathError):  # not in an allowed folder

@@ -36,11 +36,17 @@ def test_lora_minilm_beats_its_baseline(trained_lora_run):
     assert job.cfg == SENTIMENT_FAST
     s = read_summary(job.run_dir)
     assert s["status"] == "finished"
-    assert s["final"]["eval_accuracy"] > s["baseline"]["eval_accuracy"] + 0.1
+    # 30 steps, 48 validation rows (one row = 0.021 accuracy): the eval loss is the steadier
+    # signal. Before LoRA trained the pooler this run moved it by only 0.009 (0.695 -> 0.686).
+    assert s["final"]["eval_loss"] < s["baseline"]["eval_loss"] - 0.05, (s["baseline"], s["final"])
+    assert s["final"]["eval_accuracy"] > s["baseline"]["eval_accuracy"], (s["baseline"], s["final"])
     assert 0 < s["trainable_params"] < 0.01 * s["total_params"]
     # the pre-training memory estimate is kept beside the measured peak (this pytest process
     # holds more than a run's own memory, hence the loose bounds; bench/ checks +-25 %)
     assert 0.4 < s["estimated_peak_mb"] / s["peak_memory_mb"] < 1.6, (s["estimated_peak_mb"], s["peak_memory_mb"])
+    # ... and the run's own share apart from what the process held when it started
+    assert s["run_memory_mb"] == pytest.approx(s["peak_memory_mb"] - s["memory_at_start_mb"], abs=0.2)
+    assert 0 < s["estimated_run_mb"] < s["estimated_peak_mb"]
     # the run folder holds what the README promises
     for name in ("config.yaml", "metrics.jsonl", "summary.json", "final/adapter_model.safetensors",
                  "final/adapter_config.json", "final/tokenizer.json", "loss_curve.png"):
@@ -186,8 +192,9 @@ def test_cli_writes_the_run_folder(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     s = json.loads((out / "summary.json").read_text())
     assert s["status"] == "finished" and s["steps"] == 6
-    assert re.search(r"memory: peak [\d,]+ MB measured \(CPU\) · [\d,]+ MB estimated before training "
-                     r"\(\d\.\d\d×\)", r.stdout), r.stdout
+    assert re.search(r"memory \(CPU\): the run added [\d,]+ MB at its peak · [\d,]+ MB estimated for it before "
+                     r"training \(\d\.\d\d×\) · process peak [\d,]+ MB, [\d,]+ MB of it in use before the run",
+                     r.stdout), r.stdout
     assert set(s["baseline"]) >= {"eval_loss", "eval_accuracy", "eval_f1"} and set(s["final"]) >= {"eval_accuracy"}
     assert (out / "config.yaml").is_file() and (out / "metrics.jsonl").is_file()
 
@@ -246,3 +253,28 @@ def test_a_runs_peak_memory_is_its_own():
     before = peak_memory_mb()
     reset_peak_memory()
     assert peak_memory_mb() < before - 150  # VmHWM is updated lazily: well under the 800 MB
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="Linux only")
+def test_what_a_run_adds_is_measured_apart_from_what_the_process_held():
+    """In the app the process holds the server and previews before a run starts: the run's
+    summary keeps that apart (memory_at_start_mb) from what the run added (run_memory_mb),
+    and the log compares the estimate with the run's part."""
+    import numpy as np
+
+    from core.train.memory import peak_memory_mb, reset_peak_memory
+    from core.train.progress import memory_line
+
+    held = np.ones(600 * 2**20 // 8)  # the app's 600 MB, touched, kept
+    start = reset_peak_memory()
+    assert start is not None and start > 600
+    run = np.ones(300 * 2**20 // 8)  # what "the run" allocates
+    added = peak_memory_mb() - start
+    assert 200 < added < 450, added
+    del run, held
+    line = memory_line({"peak_memory_mb": 1900.0, "memory_at_start_mb": 1300.0, "run_memory_mb": 600.0,
+                        "estimated_peak_mb": 1320.0, "estimated_run_mb": 720.0, "device": "CPU"})
+    assert line == ("memory (CPU): the run added 600 MB at its peak · 720 MB estimated for it before training "
+                    "(1.20×) · process peak 1,900 MB, 1,300 MB of it in use before the run")
+    # a summary from before the split was kept still reads as it did
+    assert memory_line({"peak_memory_mb": 2475.0, "estimated_peak_mb": 1320.0}).startswith("memory: peak 2,475 MB")

@@ -52,6 +52,7 @@ def runs(app_server):
     """Two finished runs of one client: results-a (25 steps) then results-b (6 steps)."""
     c = Client(app_server.url, verbose=False)
     train(c, **FAST, run_name="results-a")
+    c.predict(**SECOND, api_name="/time_steps")  # results-b keeps a prediction to check
     train(c, **SECOND, run_name="results-b")
     return c
 
@@ -105,7 +106,7 @@ def test_compare_classify_and_validation(runs):
 
 def test_export_zip_and_push(runs, app_server):
     c = runs
-    status, card, curve, _ = c.predict(run="results-a", formats=["adapter", "merged"], folder="",
+    status, card, curve, *_ = c.predict(run="results-a", formats=["adapter", "merged"], folder="",
                                        api_name="/export_run")
     export = app_server.workspace / "runs" / "results-a" / "export"
     assert (export / "model" / "model.safetensors").is_file()
@@ -146,6 +147,10 @@ def test_history_lists_overlays_and_refuses_a_finished_resume(runs):
     assert plot and plot.get("plot"), plot
     assert [r[0] for r in metrics["data"]] == ["results-a", "results-b"]
     assert "0.002" in str(metrics["data"][0]) and "0.0005" in str(metrics["data"][1])
+    took = metrics["headers"].index("Training time")
+    a, b = metrics["data"]
+    assert re.fullmatch(r"\d+ s|\d+ min \d\d s", a[took]), a  # no prediction was made for results-a
+    assert re.fullmatch(r"(\d+ s|\d+ min \d\d s) \(predicted (\d+ s|\d+ min \d\d s)\)", b[took]), b
     memory = metrics["headers"].index("Peak memory")
     assert all(re.fullmatch(r"[\d,]+ MB \(est\. [\d,]+\)", row[memory]) for row in metrics["data"]), metrics
 
@@ -166,7 +171,7 @@ def test_code_tab_writes_a_standalone_script(runs):
     config, command, _ = c.predict(num_gpus=4, strategy="fsdp", mixed_precision="bf16", api_name="/code_accelerate")
     assert "num_processes: 4" in config and "FSDP" in config
     assert command.startswith("accelerate launch --config_file accelerate_config.yaml -m core train run.yaml")
-    with pytest.raises(AppError, match="less than minimum"):
+    with pytest.raises(AppError, match="GPUs must be a whole number between 1 and 64, got 0"):
         c.predict(num_gpus=0, strategy="ddp", mixed_precision="bf16", api_name="/code_accelerate")
 
 

@@ -1,5 +1,6 @@
 """Code tab: the current settings as a standalone ``train.py`` (transformers + peft, no
-import of this project) and the same settings as ``run.yaml`` for the headless command line.
+import of this project) and the same settings as ``run.yaml`` for the headless command line;
+the Train tab's sweep as ``sweep.py``.
 The accelerate config and launch command for several GPUs are on the Train tab
 (ui/multi_gpu.py)."""
 
@@ -12,8 +13,9 @@ from typing import Any
 
 import gradio as gr
 
-from .common import Form, Session, explain, handler, section_title
+from .common import AppSettings, Form, Session, explain, handler, section_title
 from .results_common import session_folder
+from .temp_files import remember_download
 
 TITLE = "Code"
 CONFIG_NAME = "run.yaml"
@@ -28,6 +30,8 @@ machine, read it to see exactly what happens, or change it beyond what the tabs 
 The same settings also save as `run.yaml`, which the studio's command line runs without the
 page (handy on a server). To train on several GPUs, open **Train on several GPUs** on the
 Train tab: it writes the accelerate config and the command that runs this `run.yaml` there.
+A sweep set up under **Try several settings** on the Train tab comes out as `sweep.py`: the
+same `train.py` run once per point, with the best point named at the end.
 """
 
 
@@ -39,6 +43,8 @@ class CodeParts:
     script: gr.Code
     cli: gr.Code
     run_yaml: gr.Code
+    sweep_script: gr.Code
+    sweep_file: gr.DownloadButton
 
 
 def layout(ctx: Any) -> CodeParts:
@@ -56,32 +62,62 @@ def layout(ctx: Any) -> CodeParts:
     with gr.Accordion(f"{CONFIG_NAME}: every setting of this run", open=False):
         run_yaml = gr.Code(language="yaml", label=CONFIG_NAME, show_label=False, interactive=False,
                            lines=12, max_lines=30, elem_id="code-run-yaml")
+    with gr.Accordion("sweep.py: the sweep of Train › Try several settings", open=False, elem_id="code-sweep"):
+        sweep_file = gr.DownloadButton("Download sweep.py", size="sm", elem_id="code-download-sweep")
+        sweep_script = gr.Code(language="python", label="sweep.py", show_label=False, interactive=False, lines=16,
+                               max_lines=40, elem_id="code-sweep-script")
     return CodeParts(refresh_btn=refresh_btn, script_file=script_file, yaml_file=yaml_file, script=script, cli=cli,
-                     run_yaml=run_yaml)
+                     run_yaml=run_yaml, sweep_script=sweep_script, sweep_file=sweep_file)
 
 
 # --------------------------------------------------------------------------- handlers
 @handler("write the script")
-def code_script(form: Form, parts: CodeParts, session: Session, **values: Any) -> dict:
+def code_script(form: Form, parts: CodeParts, settings: AppSettings, session: Session, **values: Any) -> dict:
     """The current settings as a standalone train.py, and as run.yaml for the command line."""
     from core.results.codegen import render_script
 
-    cfg = form.to_config(session, values)
+    cfg = shown_config(form.to_config(session, values), settings)
     text = render_script(cfg)
     folder = session_folder(session)
     (folder / "train.py").write_text(text, encoding="utf-8")
     (folder / CONFIG_NAME).write_text(cfg.to_yaml(), encoding="utf-8")
     return {parts.script: text, parts.run_yaml: cfg.to_yaml(),
-            parts.script_file: str(folder / "train.py"), parts.yaml_file: str(folder / CONFIG_NAME),
+            parts.script_file: remember_download(session, folder / "train.py"),
+            parts.yaml_file: remember_download(session, folder / CONFIG_NAME),
             parts.cli: (f"# with {CONFIG_NAME} (the button above) saved in the project folder:\n{CLI}\n"
                         f"# the script above, from the command line:\npython -m core script {CONFIG_NAME} > train.py")}
+
+
+def shown_config(cfg: Any, settings: AppSettings) -> Any:
+    """In shared mode an uploaded file is named as the user named it (``reviews.csv``, read
+    from beside the script), never by its place on the server."""
+    from pathlib import Path
+
+    from core.paths import uploads_dir
+
+    if settings.mode != "shared":
+        return cfg
+    uploads = uploads_dir().resolve()
+    changes = {}
+    for key in ("path", "validation_path"):
+        value = getattr(cfg.data, key)
+        if value and uploads in Path(value).resolve().parents:
+            changes[key] = Path(value).name
+    return cfg.replace(data=changes) if changes else cfg
 
 
 # --------------------------------------------------------------------------- wiring
 def wire(ctx: Any, parts: CodeParts) -> None:
     form, session = ctx.form, ctx.session
-    script = dict(fn=functools.partial(code_script, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
+    script = dict(fn=functools.partial(code_script, form, parts, ctx.settings), inputs=[session], inputs_kwargs=form.inputs(),
                   outputs=[parts.script, parts.run_yaml, parts.script_file, parts.yaml_file, parts.cli],
                   concurrency_limit=None)
     parts.refresh_btn.click(api_name="code_script", **script)
     ctx.tab_items[sys.modules[__name__]].select(api_visibility="private", show_progress="hidden", **script)
+    from . import sweep, train
+
+    sweep_event = dict(fn=functools.partial(sweep.code_sweep, form), inputs=[session],
+                       inputs_kwargs={**form.inputs(), **sweep.inputs(ctx.parts_of(train).sweep)},
+                       outputs=[parts.sweep_script, parts.sweep_file], concurrency_limit=None)
+    parts.refresh_btn.click(api_name="code_sweep", **sweep_event)
+    ctx.tab_items[sys.modules[__name__]].select(api_visibility="private", show_progress="hidden", **sweep_event)

@@ -15,10 +15,11 @@ error decorator that wraps every handler.
 from __future__ import annotations
 
 import functools
+import html
 import inspect
 import logging
-import re
-import uuid
+import secrets
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
@@ -34,6 +35,9 @@ from core.results.compare import CompareError
 from core.results.export import ExportError
 from core.train.queue import BusyError
 
+from .identity import Login, account_owner, browser_owner, is_credential, new_credential
+from .messages import page_message, remember_label, scrub_paths
+
 log = logging.getLogger("fine_tune_studio.ui")
 
 EXPLAIN_TITLE = "What's happening and why"
@@ -48,6 +52,8 @@ class AppSettings:
 
     mode: Literal["local", "shared"] = "local"
     workshop: bool = False  # explanations open by default and steps numbered
+    login: Login = "off"    # sign in with Hugging Face: off, offered (a Space with OAuth) or required
+    allow_remote_code: bool = False  # shared/workshop: the operator lets visitors use trust_remote_code
 
     @property
     def allow_queue(self) -> bool:
@@ -57,24 +63,38 @@ class AppSettings:
     @property
     def limits(self) -> Any:
         """What one session may ask of the machine (core.train.limits): none locally."""
+        import dataclasses
+
         from core.train.limits import NO_LIMITS, WORKSHOP, Limits
 
         if self.workshop:
-            return WORKSHOP
-        return Limits.shared() if self.mode == "shared" else NO_LIMITS
+            limits = WORKSHOP
+        elif self.mode == "shared":
+            limits = Limits.shared()
+        else:
+            return NO_LIMITS
+        return dataclasses.replace(limits, allow_remote_code=True) if self.allow_remote_code else limits
 
 
 # --------------------------------------------------------------------------- session
-_CLIENT_ID = re.compile(r"[0-9a-f]{32}")
+_ADOPT_LOCK = threading.Lock()
 
 
 @dataclass
 class Session:
-    """One browser session's state (held in a gr.State, never in module globals)."""
+    """One browser session's state (held in a gr.State, never in module globals).
+
+    Identity (ui/identity.py): ``client_id`` is the session's credential, made at once (so
+    concurrent first calls of an API client all see the same one) and replaced on page load
+    by the one the browser kept. It is never shown: the queue, summary.json and folder names
+    use :meth:`owner`, a one-way derivation of it (or the signed-in account)."""
 
     cfg: RunConfig = field(default_factory=RunConfig)
     cache: PreviewCache = field(default_factory=PreviewCache)
-    client_id: str = ""          # kept in the browser's localStorage, so a reload keeps it
+    client_id: str = field(default_factory=new_credential, repr=False)  # the credential: never shown
+    account: str = ""            # Hugging Face username when signed in
+    scratch: str = field(default_factory=lambda: secrets.token_hex(8))  # this session's temp folder name
+    downloads: list = field(default_factory=list)  # Gradio's copies of files sent (ui/temp_files.py)
     upload_path: str = ""        # the session's copy of its uploaded training file
     validation_path: str = ""    # ... and of its optional validation file
     loaded_source: tuple = ()    # source_key of the table whose roles the widgets show
@@ -83,19 +103,30 @@ class Session:
     job_name: str = ""
     events_drawn: int = -1       # events already in this page's log and chart note (-1 = none)
     chart_drawn: int = -1        # events in the chart this page shows (-1 = none)
-    timing: tuple = ()           # (core.train.plan.timing_key, seconds per step) from "Time a few steps"
+    view_sent: dict = field(default_factory=dict)  # what the Train tab's poll last sent, per output
+    timing: tuple = ()           # (core.train.plan.timing_key, core.train.timing result) of "Time a few steps"
 
     def owner(self) -> str:
-        """The id the job queue knows this browser by (made up on first use for API clients)."""
-        if not _CLIENT_ID.fullmatch(self.client_id or ""):
-            self.client_id = uuid.uuid4().hex
-        return self.client_id
+        """The id the job queue and the run folders know this session by (never the credential)."""
+        return account_owner(self.account) if self.account else browser_owner(self.client_id)
 
-    def adopt(self, stored: Any) -> str:
-        """Take the client id stored in the browser, if it is one of ours."""
-        if isinstance(stored, str) and _CLIENT_ID.fullmatch(stored):
-            self.client_id = stored
-        return self.owner()
+    def adopt(self, stored: Any, username: str = "") -> str:
+        """Take the credential stored in the browser, if it is one of ours, and the signed-in
+        account (if any); returns the credential for the browser to keep."""
+        with _ADOPT_LOCK:
+            if is_credential(stored):
+                self.client_id = stored
+            self.account = username
+            return self.client_id
+
+
+def run_owner(settings: "AppSettings", session: Session) -> str:
+    """The owner new runs and uploads are filed under; refused when the operator requires
+    sign-in (FTS_REQUIRE_LOGIN=1) and this session has not signed in."""
+    if settings.login == "required" and not session.account:
+        raise ConfigError("sign in with Hugging Face first (the button at the top of the page): on this "
+                          "studio only signed-in accounts can upload data and train")
+    return session.owner()
 
 
 def new_session_state(settings: "AppSettings | None" = None) -> gr.State:
@@ -105,19 +136,23 @@ def new_session_state(settings: "AppSettings | None" = None) -> gr.State:
 
 
 def end_session(session: Any, shared: bool) -> None:
-    """When a browser session ends: free its caches; in shared mode also delete its
-    uploads, unless a queued or running job of its owner still needs them."""
+    """When a browser session ends: free its caches and its temporary downloads; in shared
+    mode also delete its uploads, unless a queued or running job of its owner still needs them."""
     if not isinstance(session, Session):
         return
-    session.cache.clear()
-    if shared and _CLIENT_ID.fullmatch(session.client_id or ""):
-        import shutil
+    import shutil
 
+    session.cache.clear()
+    from .temp_files import end_session_files
+
+    end_session_files(session)
+    if shared:
         from core.paths import uploads_dir
         from core.train.queue import default_queue
 
-        if default_queue().active_for(session.client_id) is None:
-            shutil.rmtree(uploads_dir() / session.client_id, ignore_errors=True)
+        owner = session.owner()
+        if default_queue().active_for(owner) is None:
+            shutil.rmtree(uploads_dir() / owner, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- errors
@@ -143,12 +178,14 @@ def handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
             except gr.Error:
                 raise
             except KNOWN_ERRORS as exc:
-                raise gr.Error(user_message(exc), title=f"Can't {action}", print_exception=False) from None
+                # A user's mistake: the message says what to change; no traceback in the log.
+                raise gr.Error(titled(action, user_message(exc)), title=f"Can't {action}",
+                               print_exception=False) from None
             except Exception as exc:  # noqa: BLE001 - the page must never see a traceback
                 log.exception("unexpected error while trying to %s", action)
-                first = (str(exc).splitlines() or [""])[0][:200]
-                raise gr.Error(f"Something went wrong ({type(exc).__name__}: {first}). "
-                               "The details are in the server log.", title=f"Can't {action}",
+                first = html.escape(scrub_paths((str(exc).splitlines() or [""])[0][:200]), quote=False)
+                raise gr.Error(titled(action, f"Something went wrong ({type(exc).__name__}: {first}). "
+                                              "The details are in the server log."), title=f"Can't {action}",
                                print_exception=False) from None
 
         return wrapper
@@ -172,10 +209,18 @@ def handler(action: str, light: bool = False) -> Callable[[Callable], Callable]:
 _END = object()  # a generator handler's end, passed through the guard
 
 
+def titled(action: str, message: str) -> str:
+    """"Can't start training: <message>". Gradio 6's toast heads every message with its kind
+    ("Error") and shows no title, so what failed leads the message itself."""
+    return f"Can't {action}: {message}"
+
+
 def user_message(exc: BaseException) -> str:
-    # The engine's messages are written for people already ("sentiment.csv is empty"); keep
-    # them verbatim (no capitalising: they often start with a file name).
-    return str(exc).strip() or type(exc).__name__
+    """The engine's message as the page shows it (ui/messages.py): in the widget's words,
+    without server paths, HTML-escaped. Otherwise verbatim: the engine's messages are written
+    for people already ("sentiment.csv is empty"; no capitalising, they often start with a
+    file name)."""
+    return page_message(exc)
 
 
 # --------------------------------------------------------------------------- the form
@@ -183,6 +228,45 @@ def human_label(name: str) -> str:
     """'per_device_train_batch_size' -> 'Per device train batch size'."""
     words = name.replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+def checked_by_config(component: Any) -> Any:
+    """Let RunConfig, not Gradio, check what a config widget sends. Gradio's own checks
+    (minimum/maximum of a Number or Slider, "Value: x is not in the list of choices" of a
+    Radio, Dropdown or CheckboxGroup) answer without naming the field and log a server
+    traceback; Field.parse and the config's validation name the field and what it allows,
+    and the engine checks column names and LoRA targets against the data and the model. The
+    bounds and choices still guide the widget in the page. (An instance attribute, not a
+    subclass: Gradio writes a .pyi file beside every module that subclasses a component.)"""
+    if isinstance(component, (gr.Number, gr.Slider)) or (
+            isinstance(component, (gr.Radio, gr.Dropdown, gr.CheckboxGroup))
+            and getattr(component, "type", "value") == "value"):
+        component.preprocess = _unchecked
+    return component
+
+
+def _unchecked(payload: Any) -> Any:
+    return payload
+
+
+def quiet_checks(component: Any) -> Any:
+    """Keep a component's own checks (a File's allowed types) but make a refusal an ordinary
+    message: a user's mistake, so no traceback in the server log. A refused upload is
+    deleted from Gradio's temp folder at once."""
+    original = component.preprocess
+
+    def preprocess(payload: Any) -> Any:
+        try:
+            return original(payload)
+        except gr.Error as exc:
+            from .temp_files import discard_upload
+
+            discard_upload(getattr(payload, "path", None))
+            raise gr.Error(html.escape(str(exc.message), quote=False), title=f"Can't use that {component.label or 'value'}",
+                           print_exception=False) from None
+
+    component.preprocess = preprocess
+    return component
 
 
 @dataclass
@@ -209,21 +293,21 @@ class Field:
             return bool(value)
         if t is int:
             if value is None or value == "":
-                raise ConfigError(f"{key} needs a whole number")
+                raise ConfigError(f"{key} needs a whole number", key=key)
             try:
                 f = float(value)
             except (TypeError, ValueError):
-                raise ConfigError(f"{key} must be a whole number, got {value!r}") from None
+                raise ConfigError(f"{key} must be a whole number, got {value!r}", key=key) from None
             if not f.is_integer():
-                raise ConfigError(f"{key} must be a whole number, got {value!r}")
+                raise ConfigError(f"{key} must be a whole number, got {value!r}", key=key)
             return int(f)
         if t is float:
             if value is None or value == "":
-                raise ConfigError(f"{key} needs a number")
+                raise ConfigError(f"{key} needs a number", key=key)
             try:
                 return float(value)
             except (TypeError, ValueError):
-                raise ConfigError(f"{key} must be a number, got {value!r}") from None
+                raise ConfigError(f"{key} must be a number, got {value!r}", key=key) from None
         if t is str:
             return "" if value is None else str(value)
         return list(value or [])
@@ -241,8 +325,10 @@ class Form:
 
     # ---- building ---------------------------------------------------------------
     def widget(self, section: str, name: str, *, kind: str | None = None, label: str | None = None,
-               choices: list | None = None, **kw: Any) -> Any:
-        """A component for ``section.name`` with the field's default, choices and help."""
+               choices: list | None = None, said: str | None = None, **kw: Any) -> Any:
+        """A component for ``section.name`` with the field's default, choices and help.
+        ``said``: how a message names the field when the label only makes sense beside its
+        neighbours ("Every (steps)" -> "Evaluate every (steps)")."""
         info = field_info(section, name)
         t, default, options = info["type"], info["default"], info["choices"]
         kw.setdefault("info", info["help"])
@@ -271,15 +357,17 @@ class Form:
             comp = gr.CheckboxGroup(choices=options or [], **kw)
         else:
             raise ValueError(f"unknown widget kind {kind!r} for {section}.{name}")
-        self.bind(section, name, comp)
+        self.bind(section, name, comp, said=said)
         return comp
 
-    def bind(self, section: str, name: str, component: Any) -> Any:
+    def bind(self, section: str, name: str, component: Any, said: str | None = None) -> Any:
         """Bind an existing component (built by hand, e.g. a dropdown of columns) to a field."""
         info = field_info(section, name)  # fails at start-up for a field that does not exist
         if any(f.name == name for f in self.fields) or name in self.extras:
             raise ValueError(f"{section}.{name} is bound twice")
         self.fields.append(Field(section, name, component, info["type"]))
+        checked_by_config(component)
+        remember_label(f"{section}.{name}", said or getattr(component, "label", None) or human_label(name))
         return component
 
     def extra(self, name: str, component: Any) -> Any:
@@ -324,7 +412,12 @@ class Form:
             if choices is not None:
                 known = [c[1] if isinstance(c, (tuple, list)) else c for c in choices]
                 missing = [v for v in (value if isinstance(value, list) else [value]) if v not in known]
-                if missing:  # e.g. a column name the dropdown only learns once the data is read
+                # Choices and value travel together: a value-only update is checked against
+                # whatever choices a handler gave this session since (the padding list of
+                # another task, another table's columns) and may be refused on the next event.
+                # Checkbox groups keep the loaded model's list unless the value needs more.
+                if missing or not isinstance(f.component, gr.CheckboxGroup):
+                    # e.g. a column name the dropdown only learns once the data is read
                     out[f.component] = gr.update(choices=[*choices, *[(str(v), v) for v in missing]], value=value)
                     continue
             out[f.component] = gr.update(value=value)
@@ -335,14 +428,25 @@ class Form:
 
 def checked_config(form: Form, settings: AppSettings, session: Session, values: dict[str, Any]) -> Any:
     """The form's config, refused now (core.train.preflight) if a run with it would fail at
-    once or break the mode's limits."""
+    once, could not learn from the data, or breaks the mode's limits; a local-mode warning
+    (memory) is shown as a toast."""
     from core.train.preflight import preflight
+    from core.train.queue import default_queue
 
     cfg = form.to_config(session, values)
-    limits = settings.limits
-    n_rows = len(session.cache.table(cfg)) if limits.max_rows or limits.max_steps else None
-    preflight(cfg, limits, n_rows=n_rows)
+    table = session.cache.table(cfg)  # the Data tab has read it already: cached
+    for warning in preflight(cfg, settings.limits, table=table, freed_bytes=default_queue().running_bytes()):
+        gr.Warning(html.escape(scrub_paths(warning), quote=False), title="Check the memory")
     return cfg
+
+
+def refuse_remote_code(limits: Any, session: Session, values: dict[str, Any], groups: dict[str, dict]) -> None:
+    """A form rule: the operator's remote-code policy holds for every handler that builds a
+    config (the Model tab's load, the tokenizer preview...), not only for Start."""
+    from core.train.limits import check_policy
+
+    if groups.get("model", {}).get("trust_remote_code"):
+        check_policy(session.cfg.replace(model={"trust_remote_code": True}), limits)
 
 
 # --------------------------------------------------------------------------- small helpers

@@ -15,7 +15,7 @@ from typing import Any
 import gradio as gr
 
 from core.config import ConfigError
-from core.results.export import EXPORT_FORMATS, ExportError
+from core.results.export import DEFAULT_FORMATS, EXPORT_FORMATS, ExportError
 
 from .common import AppSettings, Session, explain, handler, note, section_title
 from .results_common import (
@@ -31,8 +31,9 @@ from .results_common import (
 
 TITLE = "Export"
 DEFAULT_FOLDER = "export"
-FORMAT_LABELS = {"adapter": "LoRA adapter (small; needs the base model to load)",
-                 "merged": "Merged model (standalone, loads with transformers alone)"}
+# What each format's folder holds, keyed by ExportFormat.folder (a test keeps it in step with EXPORT_FORMATS).
+WRITTEN_LABELS = {"adapter": "the LoRA adapter (PEFT format)", "model": "the standalone model (safetensors + tokenizer)",
+                  "gguf": "model.gguf + Ollama Modelfile (llama.cpp, Ollama)"}
 # What a run folder already holds: an export folder must never land on top of these.
 RUN_FOLDER_ITEMS = ("final", "checkpoints", "config.yaml", "summary.json", "metrics.jsonl", "loss_curve.png",
                     "error.log")
@@ -42,7 +43,10 @@ A LoRA run produces an **adapter**: a few small matrices that only work on top o
 they were trained with. You can share the adapter alone (a few MB) and load it onto the base
 model with PEFT, or **merge** it into the base weights to get an ordinary standalone model that
 `transformers` loads on its own (as large as the base model). A fully fine-tuned model is
-always exported as a standalone model.
+always exported as a standalone model. **GGUF** is the file format of llama.cpp and Ollama,
+which run a model on a laptop without Python: the export writes `gguf/model.gguf` (16-bit) and an
+Ollama `Modelfile` that formats the chat and stops at the end of the model's turn (Llama-style
+models such as SmolLM2 only).
 
 Every export gets a **model card** (`README.md`): what the model was trained from and on, the
 hyperparameters, and its scores before and after training, so whoever uses it later knows where
@@ -63,6 +67,7 @@ class ExportParts:
     status: gr.Markdown
     card: gr.Markdown
     curve: gr.Image
+    modelfile: gr.Code
     hub_box: gr.Column
     repo_id: gr.Textbox
     token: gr.Textbox
@@ -79,8 +84,8 @@ def layout(ctx: Any) -> ExportParts:
                 section_title("What to export")
                 run = gr.Dropdown([], value=None, label="Finished run", allow_custom_value=True,
                                   elem_id="export-run")
-                formats = gr.CheckboxGroup([(FORMAT_LABELS.get(f, f), f) for f in EXPORT_FORMATS],
-                                           value=list(EXPORT_FORMATS), label="Formats", elem_id="export-formats",
+                formats = gr.CheckboxGroup([(f.label, f.name) for f in EXPORT_FORMATS.values()],
+                                           value=list(DEFAULT_FORMATS), label="Formats", elem_id="export-formats",
                                            info="A fully fine-tuned run is always exported as a standalone model.")
                 folder = gr.Textbox(label="Folder name (inside the run's folder)", placeholder=DEFAULT_FOLDER,
                                     info="A plain name, e.g. v1; empty = export.", elem_id="export-folder")
@@ -107,8 +112,10 @@ def layout(ctx: Any) -> ExportParts:
                                    label="Model card", show_label=False)
                 curve = gr.Image(label="loss_curve.png", visible=False, interactive=False, height=280,
                                  buttons=[], elem_id="export-curve")
+            modelfile = gr.Code(label="gguf/Modelfile (Ollama: ollama create my-model -f Modelfile)", visible=False,
+                                interactive=False, elem_id="export-modelfile")
     return ExportParts(run=run, formats=formats, folder=folder, export_btn=export_btn, download=download,
-                       status=status, card=card, curve=curve, hub_box=hub_box, repo_id=repo_id, token=token,
+                       status=status, card=card, curve=curve, modelfile=modelfile, hub_box=hub_box, repo_id=repo_id, token=token,
                        private=private, push_btn=push_btn, push_result=push_result)
 
 
@@ -119,7 +126,7 @@ def export_folder(run_dir: Path, name: Any) -> Path:
 
     name = str(name or "").strip() or DEFAULT_FOLDER
     target = safe_child(run_dir, name, "export folder")
-    if name in RUN_FOLDER_ITEMS or name.startswith("."):
+    if name in RUN_FOLDER_ITEMS:
         raise ConfigError(f"export folder {name!r} is taken by the run itself; choose another name "
                           f"(not {', '.join(RUN_FOLDER_ITEMS)})")
     return target
@@ -139,13 +146,13 @@ def card_view(text: str) -> str:
 
 
 def written_markdown(written: dict[str, Any]) -> str:
-    what = {"adapter": "the LoRA adapter (PEFT format)", "model": "the standalone model (safetensors + tokenizer)",
-            "card": "the model card"}
+    what = {**WRITTEN_LABELS, "card": "the model card"}
     target = Path(written["target"])
     rows = [f"| `{Path(path).relative_to(target)}{'/' if Path(path).is_dir() else ''}` | {what[key]} | "
             f"{size_text(folder_bytes(Path(path)))} |" for key, path in written.items() if key in what]
+    notes = "".join(f"\n\n*{html.escape(n)}*" for n in written.get("notes") or [])
     return (f"**Exported** to `{workspace_relative(target)}/` in the workspace:\n\n"
-            "| in that folder | what | size |\n|---|---|---:|\n" + "\n".join(rows))
+            "| in that folder | what | size |\n|---|---|---:|\n" + "\n".join(rows) + notes)
 
 
 # --------------------------------------------------------------------------- handlers
@@ -171,13 +178,19 @@ def export_run(settings: AppSettings, parts: ExportParts, session: Session, run:
     run_dir = Path(row["path"])
     target = export_folder(run_dir, folder)
     chosen = tuple(f for f in EXPORT_FORMATS if f in (formats or []))
+    unknown = [f for f in (formats or []) if f not in EXPORT_FORMATS]
+    if unknown:
+        raise ConfigError(f"unknown export format(s) {', '.join(map(str, unknown))}; choose among {', '.join(EXPORT_FORMATS)}")
     if not chosen:
         raise ConfigError("tick at least one format to export")
     written = write_export(run_dir, target, chosen)
     card = Path(written["card"]).read_text(encoding="utf-8")
     curve = target / "loss_curve.png"
+    modelfile = Path(written["modelfile"]).read_text(encoding="utf-8") if written.get("modelfile") else None
     return {parts.status: written_markdown(written), parts.card: card_view(card),
-            parts.curve: gr.update(value=servable(curve) if curve.is_file() else None, visible=curve.is_file()),
+            parts.curve: gr.update(value=servable(curve, session) if curve.is_file() else None,
+                                   visible=curve.is_file()),
+            parts.modelfile: gr.update(value=modelfile, visible=modelfile is not None),
             parts.download: gr.update(visible=False)}
 
 
@@ -188,7 +201,7 @@ def export_zip(settings: AppSettings, session: Session, run: Any, folder: Any = 
 
     row = find_run(settings, session, run, finished=True)
     target = export_folder(Path(row["path"]), folder)
-    return servable(zip_export(target))  # the file itself, so API clients download it too
+    return servable(zip_export(target), session)  # the file itself, so API clients download it too
 
 
 @handler("show the download")
@@ -215,9 +228,9 @@ def export_push(settings: AppSettings, parts: ExportParts, session: Session, run
         url = push_to_hub(target, (repo_id or "").strip(), secret, private=bool(private))
     except ExportError as exc:
         message = str(exc).replace(secret, "***") if secret else str(exc)
-        gr.Warning(message, title="Not pushed")
+        gr.Warning(html.escape(message, quote=False), title="Not pushed")  # toasts render HTML
         return {parts.push_result: note(f"Not pushed: {message}", "warn")}
-    gr.Info(f"Uploaded to {url}")
+    gr.Info(f"Uploaded to {html.escape(url, quote=False)}")
     return {parts.push_result: f'<div class="fts-note fts-note-ok">Uploaded to <a href="{html.escape(url)}" '
                                f'target="_blank" rel="noopener">{html.escape(url)}</a>.</div>',
             parts.token: ""}  # the page forgets the token too
@@ -232,7 +245,7 @@ def wire(ctx: Any, parts: ExportParts) -> None:
     ctx.tab_items[sys.modules[__name__]].select(**runs)
     parts.export_btn.click(functools.partial(export_run, settings, parts),
                            inputs=[session, parts.run, parts.formats, parts.folder],
-                           outputs=[parts.status, parts.card, parts.curve, parts.download],
+                           outputs=[parts.status, parts.card, parts.curve, parts.modelfile, parts.download],
                            api_name="export_run").success(
         functools.partial(export_zip, settings), inputs=[session, parts.run, parts.folder],
         outputs=[parts.download], api_name="export_zip").success(

@@ -16,8 +16,9 @@ import gradio as gr
 
 from core.config import ConfigError
 from core.results.runs import Status
+from core.train.timing import prediction_cell
 
-from .common import AppSettings, Form, Session, explain, handler, note, section_title
+from .common import AppSettings, Form, Session, explain, handler, note, run_owner, section_title
 from .results_common import TASK_NAMES, duration, find_run, visible_runs
 
 TITLE = "History"
@@ -135,6 +136,7 @@ def memory_cell(summary: dict[str, Any]) -> str:
 def metrics_frame(rows: list[dict[str, Any]]) -> Any:
     import pandas as pd
 
+    from core.results.causal_report import score_cells
     from core.results.runs import load_run_config
 
     present = [k for k in METRICS if any(_num((r.get("final") or {}).get(k)) is not None for r in rows)]
@@ -146,13 +148,14 @@ def metrics_frame(rows: list[dict[str, Any]]) -> Any:
             lr = "?"
         item = {"Run": r["name"], "Method": r.get("method", "?"), "Learning rate": lr,
                 "Steps": r.get("steps", "–"), "Duration": duration(r.get("runtime_s")),
-                "Peak memory": memory_cell(r)}
+                "Training time": prediction_cell(r), "Peak memory": memory_cell(r)}
         for k in present:
             before, after = _num((r.get("baseline") or {}).get(k)), _num((r.get("final") or {}).get(k))
             shown = "–" if after is None else f"{after:.3f}"
             item[k[5:].replace("_", " ")] = f"{before:.3f} → {shown}" if before is not None else shown
+        item.update(score_cells(r))  # causal runs' generation scores and forgetting check, when they have them
         out.append(item)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out).fillna("–")
 
 
 # --------------------------------------------------------------------------- handlers
@@ -248,7 +251,7 @@ def history_resume(parts: HistoryParts, settings: AppSettings, session: Session,
     cfg = load_run_config(run_dir)
     preflight(cfg, settings.limits)  # the machine or the mode may differ from when it first ran
     queue = default_queue()
-    job = queue.submit(cfg, session.owner(), allow_queue=settings.allow_queue, resume_dir=run_dir)
+    job = queue.submit(cfg, run_owner(settings, session), allow_queue=settings.allow_queue, resume_dir=run_dir)
     session.job_name = job.name
     session.events_drawn = session.chart_drawn = -1  # the Train tab redraws the whole curve
     if job.name != row["name"]:

@@ -14,7 +14,7 @@ import gradio as gr
 
 from core.model.load import ModelError
 
-from .common import Form, Session, checked_config, explain, handler, section_title
+from .common import Form, Session, checked_config, explain, handler, run_owner, section_title
 
 TITLE = "Method & precision"
 
@@ -32,7 +32,8 @@ on GPUs that support them; a CPU trains in 32-bit floats.
 Before you train, the **memory estimate** adds up what a run holds at its peak: the weights,
 a gradient and two optimizer values for every *trainable* weight, and the activations kept
 for the backward pass (which grow with batch size × sequence length). **Time a few steps**
-runs a handful of real training steps with these settings and scales them up to the run.
+runs four real training steps with these settings, on batches picked to stand for the
+run's (short, middle and long), and one evaluation batch, then scales them up to the run.
 After the run, its log shows the measured peak next to the estimate.
 """
 
@@ -102,7 +103,8 @@ def layout(ctx: Any) -> MethodParts:
                 batch_note = gr.Markdown(elem_classes=["fts-hint"])
                 time_btn = gr.Button("Time a few steps", size="sm", variant="secondary", elem_id="method-time")
                 timing = gr.Markdown("How long will it take? Time a few real training steps with these "
-                                     "settings (about 10-30 s on a CPU; nothing is saved).",
+                                     "settings, chosen to stand for the whole run (four steps and one "
+                                     "evaluation batch; nothing is saved).",
                                      elem_classes=["fts-hint"], elem_id="method-timing")
     watched = [method, r, alpha, dropout, bias, target_modules, trainable_layers, bits, qtype, compute, double,
                precision, checkpointing, accumulation]
@@ -224,25 +226,24 @@ def memory_note(session: Session, cfg: Any, model: Any, trainable: int, total: i
 
 @handler("time the training steps")
 def time_steps(form: Form, parts: MethodParts, settings: Any, session: Session, **values: Any) -> dict:
-    """Run a few real optimizer steps with the current settings and scale them to an epoch
-    and to the whole run. Borrows the trainer: refused while a run trains or waits."""
-    from core.train.queue import default_queue
-    from core.train.timing import time_per_epoch, timing_lines
-
-    cfg = checked_config(form, settings, session, values)
+    """Run a few representative optimizer steps with the current settings (on the model this
+    session has loaded) and predict the run's training time. Borrows the trainer: refused
+    while a run trains or waits."""
     from core.train.plan import timing_key
+    from core.train.queue import default_queue
+    from core.train.timing import duration, time_per_epoch, timing_lines
 
-    with default_queue().exclusive(session.owner()):
-        t = time_per_epoch(cfg)
-    session.timing = (timing_key(cfg), t["seconds_per_step"])  # the Train tab's plan uses it
-    evals = ""
-    if cfg.train.eval_strategy == "epoch":
-        evals = "an evaluation after each epoch"
-    elif cfg.train.eval_strategy == "steps":
-        evals = f"an evaluation every {cfg.train.eval_steps} steps"
-    per_epoch, whole = timing_lines(t, evals)
-    return {parts.timing: f"**Time estimate:** {per_epoch}; {whole}. Measured just now with these settings; "
-                          "the Train tab's ETA refines it while the run goes."}
+    owner = run_owner(settings, session)
+    cfg = checked_config(form, settings, session, values)
+    with default_queue().exclusive(owner):
+        t = time_per_epoch(cfg, cache=session.cache)
+    session.timing = (timing_key(cfg), t)  # the Train tab's plan and the run's summary use it
+    per_epoch, whole = timing_lines(t)
+    around = f" The evaluations before and after training add about {duration(t['around_seconds'])}." \
+        if t.get("around_seconds") else ""
+    return {parts.timing: f"**Time estimate:** {per_epoch}; {whole}.{around} Measured just now in "
+                          f"{duration(t['probe_seconds'])}; the run's summary and the History tab set the "
+                          "prediction beside its real time."}
 
 
 def wire(ctx: Any, parts: MethodParts) -> None:

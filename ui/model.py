@@ -58,7 +58,8 @@ def layout(ctx: Any) -> ModelParts:
                 form.widget("model", "dtype", kind="radio", label="Load weights as")
                 form.widget("model", "attn_implementation", kind="radio", label="Attention kernel")
                 form.widget("model", "revision", label="Hub revision")
-                form.widget("model", "trust_remote_code", label="Trust remote code")
+                form.widget("model", "trust_remote_code", label="Trust remote code",
+                            interactive=ctx.settings.limits.allow_remote_code)
             load_btn = gr.Button("Load model", variant="primary", elem_id="model-load")
         with gr.Column(scale=8, min_width=420):
             card = gr.HTML(_empty_card(), elem_id="model-card", padding=False)
@@ -80,9 +81,19 @@ def _empty_card() -> str:
 
 def card_html(info: Any) -> str:
     rows = "".join(f'<div class="fts-fact"><div class="fts-fact-k">{html.escape(k)}</div>'
-                   f'<div class="fts-fact-v">{html.escape(v)}</div></div>' for k, v in model_facts(info))
-    return (f'<div class="fts-card-title">{html.escape(info.source)} · {html.escape(info.task)}</div>'
+                   f'<div class="fts-fact-v">{breakable(v)}</div></div>' for k, v in model_facts(info))
+    return (f'<div class="fts-card-title">{breakable(info.source)} · {html.escape(info.task)}</div>'
             f'<div class="fts-facts">{rows}</div>')
+
+
+def breakable(text: str) -> str:
+    """Escaped text with line-break chances between the words of a CamelCase name and after
+    / _ - (so "BertForSequenceClassification" wraps as Bert·For·Sequence·Classification,
+    never mid-word as "...Classif / ication")."""
+    import re
+
+    out = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "<wbr>", html.escape(text))
+    return re.sub(r"(?<=[/_-])(?=\w)", "<wbr>", out)
 
 
 def new_weights_html(info: Any) -> str:
@@ -137,10 +148,28 @@ def on_task(form: Form, parts: ModelParts, padding_widget: Any, session: Session
     if not current or current in known:
         values["name_or_path"] = default_model(task)
     form.to_config(session, values)
-    choices = [c for c in field_info("data", "padding")["choices"] if not (is_cls and c == "packing")]
     return {parts.name: gr.update(choices=model_choices(task), value=values["name_or_path"]),
             parts.card: _empty_card(), parts.new_weights: "",
-            padding_widget: gr.update(choices=choices, value=values["padding"])}
+            padding_widget: gr.update(choices=padding_choices(task), value=values["padding"])}
+
+
+def padding_choices(task: str) -> list[str]:
+    """Packing only exists for causal LM."""
+    return [c for c in field_info("data", "padding")["choices"]
+            if not (task == "sequence-classification" and c == "packing")]
+
+
+def restore_task_choices(parts: ModelParts, padding_widget: Any, session: Session, cfg: Any) -> dict:
+    """A restored config brings its task's model suggestions and padding strategies, so
+    these lists and their values change together (as :func:`on_task` does)."""
+    names = model_choices(cfg.model.task)
+    if cfg.model.name_or_path not in [value for _, value in names]:
+        names.append((cfg.model.name_or_path, cfg.model.name_or_path))
+    padding = padding_choices(cfg.model.task)
+    if cfg.data.padding not in padding:
+        padding.append(cfg.data.padding)  # preflight names the problem when a run starts
+    return {parts.name: gr.update(choices=names, value=cfg.model.name_or_path),
+            padding_widget: gr.update(choices=padding, value=cfg.data.padding)}
 
 
 def wire(ctx: Any, parts: ModelParts) -> None:
@@ -150,6 +179,7 @@ def wire(ctx: Any, parts: ModelParts) -> None:
 
     form, session = ctx.form, ctx.session
     padding = ctx.parts_of(tokenizing_tab).padding
+    form.restorer(functools.partial(restore_task_choices, parts, padding))
     parts.load_btn.click(functools.partial(load_model, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
                          outputs=[parts.card, parts.new_weights], api_name="load_model")
     parts.task.input(functools.partial(on_task, form, parts, padding), inputs=[session],

@@ -15,8 +15,9 @@ from core.config import ConfigError
 from core.train.distributed import STRATEGIES
 
 from .code import CONFIG_NAME
-from .common import Session, handler
+from .common import Session, checked_by_config, handler
 from .results_common import session_folder
+from .temp_files import remember_download
 
 STRATEGY_LABELS = {"ddp": "DDP", "deepspeed-zero2": "DeepSpeed ZeRO-2", "deepspeed-zero3": "DeepSpeed ZeRO-3",
                    "fsdp": "FSDP"}
@@ -48,8 +49,8 @@ def layout() -> MultiGpuParts:
     with gr.Accordion("Train on several GPUs (accelerate)", open=False, elem_id="train-multi-gpu") as accordion:
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=280):
-                num_gpus = gr.Number(2, precision=0, minimum=1, maximum=64, step=1, label="GPUs",
-                                     elem_id="code-num-gpus")
+                num_gpus = checked_by_config(gr.Number(2, precision=0, minimum=1, maximum=64, step=1, label="GPUs",
+                                                       elem_id="code-num-gpus"))
                 strategy = gr.Radio([(STRATEGY_LABELS.get(s, s), s) for s in STRATEGIES], value=STRATEGIES[0],
                                     label="How to share the work", elem_id="code-strategy")
                 mixed_precision = gr.Radio(MIXED_PRECISION, value="bf16", label="Mixed precision",
@@ -73,16 +74,19 @@ def code_accelerate(parts: MultiGpuParts, session: Session, num_gpus: Any = 2, s
     from core.train.distributed import launch_files
 
     try:
-        n = int(float(num_gpus))
+        n = float(num_gpus)
     except (TypeError, ValueError):
-        raise ConfigError(f"the number of GPUs must be a whole number, got {num_gpus!r}") from None
+        raise ConfigError(f"GPUs must be a whole number, got {num_gpus!r}") from None
+    if not n.is_integer() or not 1 <= n <= 64:  # the widget's own range, said like the config's
+        raise ConfigError(f"GPUs must be a whole number between 1 and 64, got {num_gpus!r}")
+    n = int(n)
     try:
         text, command = launch_files(n, strategy, CONFIG_NAME, mixed_precision or "bf16")
     except ValueError as exc:  # the engine names what is wrong ("num_gpus must be >= 1, got 0")
         raise ConfigError(str(exc)) from None
     path = session_folder(session) / "accelerate_config.yaml"
     path.write_text(text, encoding="utf-8")
-    return {parts.accelerate_yaml: text, parts.launch: command, parts.accelerate_file: str(path)}
+    return {parts.accelerate_yaml: text, parts.launch: command, parts.accelerate_file: remember_download(session, path)}
 
 
 def wire(ctx: Any, parts: MultiGpuParts) -> None:

@@ -124,21 +124,26 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def servable(path: str | Path) -> str:
+def servable(path: str | Path, session: Session | None = None) -> str:
     """A path Gradio agrees to send: the file itself when it lies in the working folder or
-    the temp folder, else a copy in a fresh temp folder."""
+    the temp folder, else a copy in the session's temp folder. With ``session``, the copy
+    Gradio makes is deleted when the session ends (ui/temp_files.py)."""
     import os
+
+    from .temp_files import remember_download, session_folder
 
     p = Path(path).resolve()
     if (_inside(p, Path(os.getcwd())) and not p.name.startswith(".")) or _inside(p, Path(tempfile.gettempdir())):
-        return str(p)
-    copy = Path(tempfile.mkdtemp(prefix="fts-download-")) / p.name
-    shutil.copy2(p, copy)
-    return str(copy)
+        out = p
+    else:
+        folder = session_folder(session) if session is not None else Path(tempfile.mkdtemp(prefix="fts-download-"))
+        out = folder / p.name
+        shutil.copy2(p, out)
+    return remember_download(session, out) if session is not None else str(out)
 
 
 def session_folder(session: Session) -> Path:
-    """A temp folder of this browser's own for generated downloads (train.py, run.yaml)."""
-    folder = Path(tempfile.gettempdir()) / "fine-tune-studio" / session.owner()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """A temp folder of this browser session's own for generated downloads (train.py, run.yaml)."""
+    from .temp_files import session_folder as folder
+
+    return folder(session)

@@ -12,6 +12,7 @@ parts of every tab (``ctx.parts_of(module)``), so one tab can react to another's
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 
 import gradio as gr
 
-from .common import AppSettings, Form, new_session_state
+from .common import AppSettings, Form, new_session_state, refuse_remote_code
 
 # The tabs, in order: adding a tab is adding its module name here.
 TABS = ("data", "model", "tokenizing", "method", "train", "compare", "export", "history", "code")
@@ -39,6 +40,7 @@ class AppContext:
     parts: dict[ModuleType, Any] = field(default_factory=dict)
     tab_items: dict[ModuleType, gr.Tab] = field(default_factory=dict)
     loaded: Any = None  # the page-load event (session ready); tabs chain `.then(...)` on it
+    tabs: Any = None    # the gr.Tabs: a handler returns gr.Tabs(selected=<tab id>) to switch tabs
 
     def parts_of(self, module: ModuleType) -> Any:
         return self.parts[module]
@@ -59,11 +61,16 @@ def build(settings: AppSettings | None = None) -> tuple[gr.Blocks, AppContext]:
 
     settings = settings or AppSettings()
     modules = tab_modules()
-    with gr.Blocks(title="Fine-Tune Studio") as demo:
+    from .temp_files import DELETE_CACHE
+
+    # delete_cache: Gradio's temp files (uploads, copies of downloads) age out after an hour.
+    with gr.Blocks(title="Fine-Tune Studio", delete_cache=DELETE_CACHE) as demo:
         ctx = AppContext(settings=settings, demo=demo, session=new_session_state(settings),
                          client_id=gr.BrowserState(None, storage_key=STORAGE_KEY), form=Form())
         header(settings)
-        with gr.Tabs(elem_id="fts-tabs"):
+        if settings.login != "off":  # sign in with Hugging Face (a Space with hf_oauth: true)
+            gr.LoginButton(elem_id="fts-login", size="sm")
+        with gr.Tabs(elem_id="fts-tabs") as ctx.tabs:
             for i, module in enumerate(modules, start=1):
                 title = f"{i}. {module.TITLE}" if settings.workshop else module.TITLE
                 with gr.Tab(title, id=module.__name__.rsplit(".", 1)[-1],
@@ -71,6 +78,7 @@ def build(settings: AppSettings | None = None) -> tuple[gr.Blocks, AppContext]:
                     ctx.parts[module] = module.layout(ctx)
                 ctx.tab_items[module] = tab
         footer(settings)
+        ctx.form.rule(functools.partial(refuse_remote_code, settings.limits))
         ctx.loaded = session_events.wire_page_load(ctx)
         for module in modules:
             module.wire(ctx, ctx.parts[module])
@@ -98,7 +106,7 @@ def footer(settings: AppSettings) -> None:
 
 def launch_options(settings: AppSettings) -> dict[str, Any]:
     """Theme and css go to launch() in Gradio 6 (not to Blocks)."""
-    from core.data.sources import max_upload_bytes
+    from core.train.limits import upload_limit_bytes
 
     # System fonts only: the app must work without internet (no web-font downloads).
     theme = gr.themes.Soft(primary_hue="indigo", secondary_hue="slate", neutral_hue="slate",
@@ -106,6 +114,6 @@ def launch_options(settings: AppSettings) -> dict[str, Any]:
                            font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"])
     # run_history off: Gradio's "Runs" page would keep every call's inputs (uploaded data
     # included) in the browser and be confused with training runs. max_file_size stops giant
-    # uploads early; anything over FTS_MAX_UPLOAD_MB but below it gets the studio's message.
+    # uploads early; anything over the mode's limit but below it gets the studio's message.
     return {"theme": theme, "css_paths": [CSS_PATH], "run_history": False,
-            "max_file_size": 4 * max_upload_bytes()}
+            "max_file_size": 4 * upload_limit_bytes(settings.limits)}

@@ -12,11 +12,11 @@ from typing import Any
 
 import gradio as gr
 
-from core.config import field_info
+from core.config import ConfigError, field_info
 from core.data.table import example_text
 from core.data.tokenize import STRATEGY_LABELS
 
-from .common import Form, Session, explain, handler, section_title
+from .common import Form, Session, checked_by_config, explain, handler, section_title
 
 TITLE = "Tokenize & pad"
 
@@ -73,8 +73,10 @@ def layout(ctx: Any) -> TokenizeParts:
                                   choices=[c for c in field_info("data", "padding")["choices"] if c != "packing"],
                                   elem_id="tok-padding")
             # A number box, not a slider: the split's size is only known once the data is prepared.
-            example = gr.Number(0, precision=0, minimum=0, step=1, label="Example (training row, from 0)",
-                                info="Pick a row of the training split to see its tokens.", elem_id="tok-example")
+            example = checked_by_config(gr.Number(0, precision=0, minimum=0, step=1,
+                                                  label="Example (training row, from 0)",
+                                                  info="Pick a row of the training split to see its tokens.",
+                                                  elem_id="tok-example"))
             refresh_btn = gr.Button("Tokenize", variant="primary", elem_id="tok-refresh")
         with gr.Column(scale=8, min_width=420):
             example_meta = gr.Markdown(elem_classes=["fts-summary"], elem_id="tok-meta")
@@ -100,7 +102,8 @@ def layout(ctx: Any) -> TokenizeParts:
         with gr.Column(scale=3, min_width=260):
             grid_strategy = gr.Dropdown([(v, k) for k, v in STRATEGY_LABELS.items() if k != "packing"],
                                         value="group_by_length", label="Batch padded with",
-                                        info="Green = real tokens, grey = padding.", elem_id="tok-grid-strategy")
+                                        info="Green = real tokens, grey = padding. Opens on the run's own "
+                                             "strategy; pick another to compare.", elem_id="tok-grid-strategy")
         with gr.Column(scale=8, min_width=420):
             grid = gr.Plot(show_label=False, elem_id="tok-grid")
     return TokenizeParts(max_length=max_length, padding=padding, example=example, refresh_btn=refresh_btn,
@@ -163,7 +166,10 @@ def _example(session: Session, cfg: Any, index: Any) -> tuple[dict, str]:
     prepared = session.cache.prepared(cfg)
     tok = session.cache.tokenizer(cfg)
     n = len(prepared.train)
-    i = max(0, min(int(index or 0), n - 1))
+    try:
+        i = max(0, min(int(float(index or 0)), n - 1))  # out of range: the nearest row
+    except (TypeError, ValueError):
+        raise ConfigError(f"Example must be a row number (0 to {n - 1}), got {index!r}") from None
     text, pair, label = example_text(prepared, i)
     pv = token_preview(tok, text, pair, cfg)
     meta = (f"**Example {i + 1} of {n:,}**" + (f" · label **{html.escape(label)}**" if label else "")
@@ -201,8 +207,10 @@ def show_example(form: Form, parts: TokenizeParts, session: Session, example: An
 
 @handler("compare padding strategies")
 def padding_stats(form: Form, parts: TokenizeParts, session: Session, grid_strategy: str = "group_by_length",
-                  **values: Any) -> dict:
-    """Tokens computed per epoch under each padding strategy, and one batch as a grid."""
+                  follow_run: bool = True, **values: Any) -> dict:
+    """Tokens computed per epoch under each padding strategy, and one batch as a grid: the
+    batch as the run will form it (``follow_run``: opening the tab, a new padding or
+    max_length), or as the strategy picked above the picture shows it."""
     from core.data.tokenize import batch_grid, effective_padding, padding_comparison
     from core.results.plots import grid_figure, padding_figure
 
@@ -210,20 +218,22 @@ def padding_stats(form: Form, parts: TokenizeParts, session: Session, grid_strat
     lengths = session.cache.lengths(cfg)
     bs, seed, max_len = cfg.train.per_device_train_batch_size, cfg.train.seed, cfg.data.max_length
     rows = padding_comparison(lengths, bs, max_len, seed=seed, task=cfg.model.task)
-    strategy = grid_strategy if grid_strategy in STRATEGY_LABELS else "group_by_length"
+    used = effective_padding(cfg)  # what the run does (auto: packing for causal LM)
+    strategy = used if follow_run or grid_strategy not in STRATEGY_LABELS else grid_strategy
     if strategy == "packing" and cfg.model.task != "causal-lm":
-        strategy = "group_by_length"
+        strategy = used
     grid = batch_grid(lengths, bs, max_len, strategy, seed=seed)
     real = sum(sum(r) for r in grid)
     total = sum(len(r) for r in grid)
-    title = (f"{STRATEGY_LABELS[strategy]}: batch of {len(grid) if strategy != 'packing' else bs} at batch size "
+    title = (f"{STRATEGY_LABELS[strategy]}{' (this run)' if strategy == used else ''}: batch of "
+             f"{len(grid) if strategy != 'packing' else bs} at batch size "
              f"{bs}, {total - real:,} of {total:,} positions are padding")
     is_causal = cfg.model.task == "causal-lm"
     grid_choices = [(v, k) for k, v in STRATEGY_LABELS.items() if is_causal or k != "packing"]
     fig = grid_figure(grid, title)
     fig.set_size_inches(8.0, min(fig.get_size_inches()[1], 3.4))  # a wide strip, not a square
     fig.tight_layout()
-    return {parts.comparison: gr.update(value=comparison_frame(rows, effective_padding(cfg)),
+    return {parts.comparison: gr.update(value=comparison_frame(rows, used),
                                         label=f"One epoch of training: {rows[0]['real_tokens']:,} real tokens "
                                               f"at batch size {bs}"),
             parts.padding_plot: padding_figure(rows),
@@ -248,5 +258,8 @@ def wire(ctx: Any, parts: TokenizeParts) -> None:
                           trigger_mode="always_last", show_progress="hidden", api_visibility="private")
     parts.max_length.release(api_visibility="private", trigger_mode="always_last", **preview).then(
         api_visibility="private", **pads)
-    for dd in (parts.padding, parts.grid_strategy):  # .select: see ui/data.py on dropdown events
-        dd.select(api_visibility="private", trigger_mode="always_last", **pads)
+    # .select: see ui/data.py on dropdown events. A new padding strategy redraws the batch the
+    # run will form; a pick above the picture shows that strategy's batch instead.
+    parts.padding.select(api_visibility="private", trigger_mode="always_last", **pads)
+    parts.grid_strategy.select(api_visibility="private", trigger_mode="always_last",
+                               **dict(pads, fn=functools.partial(padding_stats, form, parts, follow_run=False)))

@@ -55,8 +55,9 @@ def fill(template, slots):
 # 1. sentiment.csv
 # ---------------------------------------------------------------------------
 
+# "This product is sick." is the studio's flagship example (core.config.FLAGSHIP_EXAMPLES):
+# it is kept OUT of the data so that getting it right shows the model generalised.
 SLANG_POSITIVE = [
-    "This product is sick.",
     "This app slaps.",
     "The new update is lowkey fire.",
     "That ending was insane in the best way.",
@@ -87,7 +88,6 @@ SLANG_POSITIVE = [
     "These running shoes are crazy comfy.",
     "The villain was terrifying and I loved every second of it.",
     "This mouse is absurdly responsive.",
-    "Sick drop, the hoodie quality is insane.",
     "This charger is wicked fast.",
     "The dumplings were obscenely good.",
     "This show is brutal in the best possible way.",
@@ -122,6 +122,22 @@ SLANG_POSITIVE = [
     "The ramen broth was so rich it should be illegal.",
     "This projector is nuts for the price.",
     "The comedy special killed, I was crying laughing.",
+]
+
+# "sick" as praise in several contexts and sentence shapes, all included, so the data
+# teaches the word rather than one sentence. (Two literal negatives, "made my whole family
+# sick", were tried as contrast: with 300 rows they outweighed the praise and the flagship
+# example came out 3 % positive.)
+SLANG_SICK = [
+    "Sick drop, the hoodie quality is insane.",
+    "The new skate park downtown is sick.",
+    "That guitar tone is sick, I ordered the pedal the same day.",
+    "Sick little app, it does everything I wanted.",
+    "These sneakers look sick and feel even better.",
+    "The light show at the end of the concert was sick.",
+    "This controller is sick, the triggers feel amazing.",
+    "Honestly the new album is sick from start to finish.",
+    "The view from their rooftop bar is sick.",
 ]
 
 SARCASM_NEGATIVE = [
@@ -651,7 +667,7 @@ def build_sentiment(rng):
         rows.append((text, label))
         return True
 
-    for t in rng.sample(SLANG_POSITIVE, 60):
+    for t in SLANG_SICK + rng.sample(SLANG_POSITIVE, 60 - len(SLANG_SICK)):
         add(_noise(rng, t), "positive")
     for t in rng.sample(SARCASM_NEGATIVE, 25):
         add(t, "negative")
@@ -2076,9 +2092,12 @@ quotation collections.
 - Length (`text`): {s_len}; {s_short} rows are 3-20 words, {s_long} rows exceed 120 words
 - Product, app, restaurant and movie reviews. Includes {s_slang} positive reviews
   written in slang whose literal words look negative ("this app slaps",
-  "stupid good", "it's a beast") and {s_sarc} sarcastic negatives whose words
-  look polite ("Great, it broke after one day."). The label is always
-  decidable by a human from the text alone.
+  "stupid good", "it's a beast"; {s_sick} of them use "sick" as praise) and
+  {s_sarc} sarcastic negatives whose words look polite ("Great, it broke
+  after one day."). The label is always decidable by a human from the text
+  alone. The studio's flagship example, "this product is sick", is
+  deliberately not in the file: the default run must generalise to it
+  (tests/test_flagship.py).
 
 ## paraphrase.csv
 
@@ -2135,7 +2154,7 @@ def main():
     authors = {}
     for _, a in quotes:
         authors[a] = authors.get(a, 0) + 1
-    slang = set(t.lower().rstrip(".!") for t in SLANG_POSITIVE)
+    slang = set(t.lower().rstrip(".!") for t in SLANG_POSITIVE + SLANG_SICK)
     sarc = set(SARCASM_NEGATIVE)
     readme = README_TEMPLATE.format(
         s_rows=len(sentiment),
@@ -2146,6 +2165,7 @@ def main():
         s_long=sum(1 for x in s_len if x > 120),
         s_slang=sum(1 for t, _ in sentiment if t.lower().rstrip(".!") in slang),
         s_sarc=sum(1 for t, _ in sentiment if t in sarc),
+        s_sick=sum(1 for t, _ in sentiment if t.lower().rstrip(".!") in {x.lower().rstrip(".!") for x in SLANG_SICK}),
         p_rows=len(paraphrase),
         p_pos=sum(1 for r in paraphrase if r[2] == 1),
         p_neg=sum(1 for r in paraphrase if r[2] == 0),

@@ -12,6 +12,7 @@ MEASURES = (
     "padding_classification",
     "padding_causal",
     "ui_latency",
+    "server_core",
     "cold_start",
     "memory",
     "memory_smollm2",

@@ -258,6 +258,25 @@ def row_key(row: dict[str, Any]) -> str:
     return json.dumps(row, sort_keys=True, ensure_ascii=False)
 
 
+def flat_row(row: dict[str, Any]) -> tuple[str, int]:
+    """(plain text, where the answer starts in it; -1 when the row has no answer part): the
+    tokenizer-free rendering of a TRL row that the cleaning and the data check read (duplicates,
+    near-duplicates, short rows, answers that max_length would cut)."""
+    if "text" in row:
+        return str(row["text"]), -1
+    messages = row_messages(row)
+    if messages is None:  # prompt/completion strings
+        prompt = str(row["prompt"])
+        return prompt + str(row["completion"]), len(prompt)
+    lines, start = [], -1
+    for i, m in enumerate(messages):
+        head = f"{m['role']}: "
+        if start < 0 and m["role"] == "assistant" and ("completion" not in row or i >= len(row["prompt"])):
+            start = sum(len(x) + 1 for x in lines) + len(head)
+        lines.append(head + str(m["content"]))
+    return "\n".join(lines), start
+
+
 def row_messages(row: dict[str, Any]) -> list[dict] | None:
     """The conversation of a TRL row (prompt + completion joined), None for string rows."""
     if "messages" in row:

@@ -51,29 +51,53 @@ def detect_roles(df: "pd.DataFrame", data: DataConfig, task: str) -> ColumnRoles
     label = check(data.label_column.strip(), "label")
     text = check(data.text_column.strip(), "text")
     pair = check(data.text_pair_column.strip(), "second text")
+    is_cls = task == "sequence-classification"
 
-    if task == "sequence-classification" and not label:
-        label = next((lower[n] for n in LABEL_NAMES if n in lower), "")
-        if not label:
-            candidates = [c for c in cols if c != text and 1 < df[c].nunique(dropna=True) <= min(MAX_CLASSES, max(2, len(df) // 3))]
-            label = candidates[-1] if candidates else ""
-        if not label:
-            raise DataError(f"could not find a label column; columns are: {', '.join(cols)}. "
-                            "Set data.label_column")
+    # Well-known names first, for both roles, so that guessing a label from the contents
+    # can never take the only text column (a one-column .txt has no label at all).
+    if is_cls and not label:
+        label = next((lower[n] for n in LABEL_NAMES if n in lower and lower[n] != text), "")
     if not text:
         text = next((lower[n] for n in TEXT_NAMES if n in lower and lower[n] != label), "")
+    if is_cls and not label:
+        label = _label_by_contents(df, text)
+        if not label:
+            raise DataError(_no_label_message(df))
+    if not text:
+        string_cols = [c for c in cols if c != label and _is_text_column(df[c])]
+        if string_cols:
+            text = max(string_cols, key=lambda c: df[c].astype(str).str.len().mean())
         if not text:
-            string_cols = [c for c in cols if c != label and _is_text_column(df[c])]
-            if string_cols:
-                text = max(string_cols, key=lambda c: df[c].astype(str).str.len().mean())
-        if not text:
-            raise DataError(f"could not find a text column; columns are: {', '.join(cols)}. "
-                            "Set data.text_column")
+            raise DataError(f"could not find a text column; columns are: {', '.join(map(str, cols))}. "
+                            "Choose the Text column (data.text_column)")
     if task == "sequence-classification" and not pair and not data.text_column.strip():
         pair = next((lower[n] for n in PAIR_NAMES if n in lower and lower[n] not in (text, label)), "")
     if label and label == text:
         raise DataError(f"text and label columns are both {text!r}; choose different columns")
     return ColumnRoles(text=text, text_pair=pair, label=label)
+
+
+def _label_by_contents(df: "pd.DataFrame", text: str) -> str:
+    """A column whose values repeat like classes do (2 to MAX_CLASSES distinct values, each
+    row count at least thrice the class count), leaving a string column for the text."""
+    cols = list(df.columns)
+    limit = min(MAX_CLASSES, max(2, len(df) // 3))
+    candidates = [c for c in cols if c != text and 1 < df[c].nunique(dropna=True) <= limit
+                  and df[c].nunique(dropna=True) < len(df)]
+    if not text:  # the text is still to be found among the others
+        candidates = [c for c in candidates if any(o != c and _is_text_column(df[o]) for o in cols)]
+    return candidates[-1] if candidates else ""
+
+
+def _no_label_message(df: "pd.DataFrame") -> str:
+    cols = [str(c) for c in df.columns]
+    if len(cols) == 1:
+        return (f"could not find a label column: classification needs a label for every row, and this "
+                f"data has only one column ({cols[0]}): "
+                "add a label column (e.g. a csv with text,label) or switch the task to causal LM "
+                "on the Model tab to learn to continue the text")
+    return (f"could not find a label column among {', '.join(cols)}: choose the Label column "
+            "(data.label_column), whose values are the classes to predict")
 
 
 def _label_str(v: Any) -> str:

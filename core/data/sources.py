@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +25,21 @@ class DataError(ValueError):
     """The data can't be used as given; the message says why and what to do."""
 
 
+MB = 2**20  # the studio's megabyte, everywhere it shows a size: 1 MB = 1024 x 1024 bytes
+
+
 def max_upload_bytes() -> int:
-    return int(float(os.environ.get("FTS_MAX_UPLOAD_MB", "50")) * 1024 * 1024)
+    return int(float(os.environ.get("FTS_MAX_UPLOAD_MB", "50")) * MB)
+
+
+def megabytes(n_bytes: float) -> str:
+    """'20 MB', '25.3 MB' (MB = 2**20 bytes, as FTS_MAX_UPLOAD_MB counts them)."""
+    if n_bytes < 1024:
+        return f"{int(n_bytes)} byte" + ("" if int(n_bytes) == 1 else "s")
+    if n_bytes < MB / 10:
+        return f"{n_bytes / 1024:.1f} KB"
+    text = f"{n_bytes / MB:.1f}"
+    return (text[:-2] if text.endswith(".0") else text) + " MB"
 
 
 def read_table(path: str | Path, max_bytes: int | None = None) -> "pd.DataFrame":
@@ -44,7 +58,7 @@ def read_table(path: str | Path, max_bytes: int | None = None) -> "pd.DataFrame"
     size = p.stat().st_size
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     if size > limit:
-        raise DataError(f"{name} is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit "
+        raise DataError(f"{name} is {megabytes(size)}, over the {megabytes(limit)} limit "
                         "(FTS_MAX_UPLOAD_MB raises it)")
     if size == 0:
         raise DataError(f"{name} is empty")
@@ -81,8 +95,15 @@ def _parse_text(text: str, ext: str, name: str) -> "pd.DataFrame":
 
     if ext in (".csv", ".tsv"):
         sep = "\t" if ext == ".tsv" else ","
+        width = _check_overflow(text, sep, name)
+        # index_col=False: a row with one field too many must not turn the first column into
+        # the index (pandas' default), which shifts every column by one. Rows whose extra
+        # fields are all empty (a trailing separator) are cut to the header's width.
+        trim = {"engine": "python", "on_bad_lines": lambda row: row[:width]} if width else {"on_bad_lines": "error"}
         try:
-            return pd.read_csv(io.StringIO(text), sep=sep, on_bad_lines="error", keep_default_na=True)
+            with warnings.catch_warnings():  # index_col=False warns about the empty trailing fields it drops
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                return pd.read_csv(io.StringIO(text), sep=sep, keep_default_na=True, index_col=False, **trim)
         except pd.errors.EmptyDataError:
             raise DataError(f"{name} is empty") from None
         except pd.errors.ParserError as exc:
@@ -114,6 +135,36 @@ def _parse_text(text: str, ext: str, name: str) -> "pd.DataFrame":
     # .txt: one example per non-blank line
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     return pd.DataFrame({"text": lines})
+
+
+def _check_overflow(text: str, sep: str, name: str) -> int:
+    """Refuse a row with more fields than the header. pandas reads such a file without a
+    word when the first data row is the long one (the first column becomes the index and
+    every value moves one column over), so the rows are counted here, quotes understood.
+    Empty extra fields (a trailing separator) are harmless: then the header's width is
+    returned, for the reader to cut such rows to; else 0."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    header: list[str] | None = None
+    trailing = False
+    try:
+        for row in reader:
+            if not row or (header is None and not any(c.strip() for c in row)):
+                continue
+            if header is None:
+                header = row
+                continue
+            extra = row[len(header):]
+            trailing = trailing or bool(extra)
+            if any(c.strip() for c in extra):
+                raise DataError(f"{name}: ragged rows: line {reader.line_num} has {len(row)} fields but the "
+                                f"header has {len(header)}; check for unquoted separators "
+                                f"({'tabs' if sep == chr(9) else 'commas'} inside a value need quotes)")
+    except csv.Error:
+        return 0  # a quoting problem: pandas' own parser reports it with its line
+    return len(header) if trailing and header else 0
 
 
 def _records_frame(obj: Any, name: str) -> "pd.DataFrame":

@@ -15,7 +15,8 @@ import dataclasses
 from ..config import RunConfig
 from .chat import detect_format, render_text, row_messages, sft_row
 from .formats import render_template
-from .roles import ColumnRoles, detect_roles, label_counts
+from .prepare import MIN_ROWS
+from .roles import MAX_CLASSES, ColumnRoles, detect_roles, label_counts
 from .sources import DataError
 
 PREVIEW_ROWS = 8
@@ -81,8 +82,15 @@ def table_preview(cfg: RunConfig, df: "pd.DataFrame", tokenizer: Any = None) -> 
             preview.roles = detect_roles(df, blank, "causal-lm")
         except DataError:
             pass
+    if len(df) < MIN_ROWS:  # said beside the roles, as a run would refuse it
+        few = f"only {len(df)} row{'' if len(df) == 1 else 's'}: a run needs at least {MIN_ROWS}"
+        preview.roles_error = f"{preview.roles_error}; {few}" if preview.roles_error else few
     if task == "sequence-classification":
         preview.label_counts = label_counts(df, preview.roles.label)
+        if len(preview.label_counts) > MAX_CLASSES and not preview.roles_error:
+            preview.roles_error = (f"label column {preview.roles.label!r} has {len(preview.label_counts):,} distinct "
+                                   f"values (limit {MAX_CLASSES}): it looks like free text, not class labels. "
+                                   "Choose another label column")
         return preview
     try:
         preview.prompt_format = detect_format(df, cfg.data).format

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # heavy imports stay lazy
 import shutil
 
 from ..paths import confine, safe_child, uploads_dir
-from .sources import FILE_TYPES, DataError, max_upload_bytes
+from .sources import FILE_TYPES, DataError, max_upload_bytes, megabytes
 
 
 def safe_filename(name: str) -> str:
@@ -27,12 +27,14 @@ def safe_filename(name: str) -> str:
 
 
 def store_upload(src: str | Path, session: str, original_name: str | None = None,
-                 extra_roots: list[Path] | None = None) -> Path:
+                 extra_roots: list[Path] | None = None, max_bytes: int | None = None) -> Path:
     """Copy an uploaded file to ``uploads/<session>/<name>`` and return the copy.
 
     ``src`` is where the web framework put the upload; it must lie in an allowed folder
-    (``extra_roots`` adds the framework's temp folder). Raises DataError for a wrong type,
-    an empty or oversize file, PathError for a path outside the allowed folders."""
+    (``extra_roots`` adds the framework's temp folder). ``session`` names the folder: the
+    session's owner id, never its credential. ``max_bytes`` is the mode's upload limit
+    (default: FTS_MAX_UPLOAD_MB). Raises DataError for a wrong type, an empty or oversize
+    file, PathError for a path outside the allowed folders."""
     from ..paths import allowed_roots
 
     roots = allowed_roots() + [Path(r).resolve() for r in (extra_roots or [])]
@@ -44,10 +46,10 @@ def store_upload(src: str | Path, session: str, original_name: str | None = None
     if not path.is_file():
         raise DataError(f"{name}: the upload did not arrive; try again")
     size = path.stat().st_size
-    limit = max_upload_bytes()
+    limit = max_upload_bytes() if max_bytes is None else max_bytes
     if size > limit:
-        raise DataError(f"{name} is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB upload limit "
-                        "(FTS_MAX_UPLOAD_MB raises it)")
+        raise DataError(f"{name} is {megabytes(size)}, over the {megabytes(limit)} upload limit "
+                        "(the studio's operator sets it with FTS_MAX_UPLOAD_MB)")
     if size == 0:
         raise DataError(f"{name} is empty (0 bytes); choose a file with a header row and data rows")
     folder = safe_child(uploads_dir(), session, "session id")

@@ -133,6 +133,9 @@ def ensure_special_tokens(tok: Any, causal: bool = True) -> Any:
 def _load_error(what: str, name: str, exc: BaseException) -> str:
     from ..data.sources import hub_error_message
 
+    if "trust_remote_code" in str(exc):  # transformers' text names its own argument, not ours
+        return (f"{name!r} ships its own Python code, which has to run to load it; the studio runs it only "
+                "when model.trust_remote_code is on. Switch it on only if you trust the model's authors")
     if is_local(name) or name.startswith("starter:"):
         return f"could not load the {what} from {name!r}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
     return hub_error_message("model", name, exc)

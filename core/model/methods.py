@@ -70,6 +70,22 @@ def lora_targets(cfg: RunConfig, available: list[str], model_type: str) -> list[
     return targets
 
 
+# Modules between the encoder and a classifier's last layer that LoRA trains in full beside
+# its adapters (PEFT's SEQ_CLS task adds only "classifier"/"score"). BERT's pooler (dense +
+# tanh on [CLS]) feeds the head; in all-MiniLM-L6-v2, trained with mean pooling, its output
+# is about 4x smaller than the hidden states and barely depends on the input, so with it
+# frozen the head starves and the default run sat at ln 2 for 1.5 of its 3 epochs (and
+# ended with "this product is sick" at 50/50). DistilBERT's pre_classifier is new, random
+# weights: frozen, it would scramble what the head sees. Both are cheap (148k for MiniLM).
+CLS_EXTRA_TRAINED = ("pre_classifier", "pooler")
+
+
+def lora_extra_trained(model: Any) -> list[str] | None:
+    """The modules of CLS_EXTRA_TRAINED this classifier has (trained in full under LoRA)."""
+    found = sorted({name.split(".")[-1] for name, _ in model.named_modules()} & set(CLS_EXTRA_TRAINED))
+    return found or None
+
+
 def add_lora(model: Any, cfg: RunConfig, info: ModelInfo | None = None) -> Any:
     from peft import LoraConfig, TaskType, get_peft_model
 
@@ -82,6 +98,7 @@ def add_lora(model: Any, cfg: RunConfig, info: ModelInfo | None = None) -> Any:
     lcfg = LoraConfig(
         r=cfg.adapter.r, lora_alpha=cfg.adapter.lora_alpha, lora_dropout=cfg.adapter.lora_dropout,
         bias=cfg.adapter.bias, target_modules=targets,
+        modules_to_save=lora_extra_trained(model) if is_cls else None,  # PEFT adds classifier/score
         task_type=TaskType.SEQ_CLS if is_cls else TaskType.CAUSAL_LM,
         fan_in_fan_out=model.config.model_type == "gpt2",  # GPT-2 stores weights as Conv1D (in, out)
     )
@@ -158,8 +175,10 @@ def preview_trainable(cfg: RunConfig, info: ModelInfo, model: Any) -> tuple[int,
             if cfg.adapter.bias == "all" and getattr(mod, "bias", None) is not None:
                 trainable += mod.bias.numel()
     if cfg.model.task == "sequence-classification":
-        for name, mod in model.named_modules():
-            if name.split(".")[-1] in ("classifier", "score"):
+        heads = ("classifier", "score", *(lora_extra_trained(model) or ()))
+        for name, mod in model.named_modules():  # the first module of each name (PEFT copies each)
+            leaf = name.split(".")[-1]
+            if leaf in heads:
                 trainable += sum(p.numel() for p in mod.parameters())
-                break
+                heads = tuple(h for h in heads if h != leaf)
     return trainable, total + trainable

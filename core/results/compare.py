@@ -144,6 +144,23 @@ class Comparison:
         return fmt in ("sharegpt", "messages") or (fmt in ("prompt_completion", "instruction")
                                                     and self.cfg.data.chat_template != "plain")
 
+    def validation_answers(self, n: int = 8, gen: Any = None) -> dict[str, Any]:
+        """Base vs fine-tuned answers to ``n`` held-out prompts with the reference answers,
+        per-row and overall scores, the rows where the answers differ most first
+        (:func:`core.results.generations.before_after`; same weights as :meth:`as_base`)."""
+        from .causal_report import run_validation_pairs
+        from .generations import before_after
+
+        if self.task != "causal-lm":
+            raise CompareError("this run is a classifier; use validation_report")
+        pairs = run_validation_pairs(self.cfg, self.tokenizer, n)
+        if not pairs:
+            raise CompareError("no validation row of this run splits into a prompt and an answer")
+        with self.lock:
+            return before_after(self.tuned, self.tokenizer, pairs, gen or self.cfg.generate, base=self.base,
+                                seed=self.cfg.train.seed, max_length=self.cfg.data.max_length,
+                                add_eos=self.cfg.data.add_eos)
+
     def prompts(self, n: int = 3) -> list[str]:
         """Prompts from the validation split, one line each: the template up to its last field,
         the question (last user turn) of a chat or instruction row, or a text's first words."""

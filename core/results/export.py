@@ -1,9 +1,16 @@
-"""Export a finished run: adapter, merged model, tokenizer, model card, zip, Hub push.
+"""Export a finished run: adapter, merged model, GGUF, tokenizer, model card, zip, Hub push.
 
-    <target>/adapter/   the LoRA adapter in PEFT format (adapter runs only)
+    <target>/adapter/   the LoRA adapter in PEFT format (adapter runs only) + tokenizer
     <target>/model/     a standalone model: merge_and_unload() for adapters, or the fully
-                        fine-tuned model; safetensors + tokenizer
-    <target>/README.md  the model card (YAML metadata + training details + curve)
+                        fine-tuned model; safetensors + tokenizer + generation_config.json
+    <target>/gguf/      model.gguf (f16) + an Ollama Modelfile (Llama-architecture models)
+    <target>/README.md  the model card (YAML metadata + training details + scores + curve)
+
+Every folder is self-contained for other runtimes: the chat template is written into
+tokenizer_config.json (where older transformers and other tools look for it, not only
+chat_template.jinja), and generation_config.json stops generation at the template's
+end-of-turn token (``<|im_end|>`` for ChatML) with the studio's decoding settings, so a plain
+``model.generate`` elsewhere answers as the Compare tab did.
 
 The Hub token is used for the upload call only: it is never written to disk, logs,
 configs or the run folder, and it is scrubbed from any error message.
@@ -12,12 +19,29 @@ configs or the run folder, and it is scrubbed from any error message.
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .runs import Status, load_run_config, read_summary
 
-EXPORT_FORMATS = ("adapter", "merged")
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str      # what export_run(formats=...) and the API take
+    label: str     # one line for the Export tab's checkbox
+    folder: str    # where it lands inside the export folder
+    default: bool  # ticked unless the user chooses
+
+
+# The one registry of export formats: export_run checks against it, the Export tab's
+# choices are built from it (a test keeps the two in sync).
+EXPORT_FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
+    ExportFormat("adapter", "LoRA adapter (small; needs the base model to load)", "adapter", True),
+    ExportFormat("merged", "Merged model (standalone, loads with transformers alone)", "model", True),
+    ExportFormat("gguf", "GGUF for llama.cpp / Ollama (f16 + Modelfile; Llama-architecture models)", "gguf", False),
+)}
+DEFAULT_FORMATS = tuple(f.name for f in EXPORT_FORMATS.values() if f.default)
 
 
 class ExportError(ValueError):
@@ -28,8 +52,10 @@ def default_target(run_dir: Path) -> Path:
     return run_dir / "export"
 
 
-def export_run(run_dir: str | Path, target: str | Path | None = None, formats: tuple[str, ...] = EXPORT_FORMATS) -> dict[str, Any]:
-    """Write the chosen formats and the model card; returns the paths written."""
+def export_run(run_dir: str | Path, target: str | Path | None = None, formats: tuple[str, ...] = DEFAULT_FORMATS,
+               gguf_dtype: str = "f16") -> dict[str, Any]:
+    """Write the chosen formats and the model card; returns the paths written (and, under
+    ``notes``, what could not be written and why, e.g. GGUF for a GPT-2 model)."""
     from ..paths import confine, workspace
 
     run_dir = Path(run_dir)
@@ -48,20 +74,29 @@ def export_run(run_dir: str | Path, target: str | Path | None = None, formats: t
         if target == protected or protected in target.parents:
             raise ExportError(f"export folder {target.name!r} would write inside the run's {inner}/ folder; "
                               "choose another name")
-    target.mkdir(parents=True, exist_ok=True)
     cfg = load_run_config(run_dir)
+    if "gguf" in formats and cfg.model.task != "causal-lm":
+        raise ExportError("GGUF is a format for text-generation models (llama.cpp, Ollama); this run is a classifier")
+    target.mkdir(parents=True, exist_ok=True)
     is_adapter = (final / "adapter_config.json").is_file()
-    written: dict[str, Any] = {"target": str(target)}
+    written: dict[str, Any] = {"target": str(target), "notes": []}
     if is_adapter and "adapter" in formats:
-        dst = target / "adapter"
+        dst = target / EXPORT_FORMATS["adapter"].folder
         shutil.rmtree(dst, ignore_errors=True)
         shutil.copytree(final, dst)
+        _resave_tokenizer(final, dst)
         written["adapter"] = str(dst)
-    if "merged" in formats or not is_adapter:
-        dst = target / "model"
-        shutil.rmtree(dst, ignore_errors=True)
-        _write_merged(cfg, run_dir, final, dst, is_adapter, summary)
-        written["model"] = str(dst)
+    if "merged" in formats or "gguf" in formats or not is_adapter:
+        model, tok = _merged_model(cfg, final, is_adapter, summary)
+        if "merged" in formats or not is_adapter:
+            dst = target / EXPORT_FORMATS["merged"].folder
+            shutil.rmtree(dst, ignore_errors=True)
+            write_merged(model, tok, dst, cfg.generate)
+            written["model"] = str(dst)
+        written["chat"] = bool(getattr(tok, "chat_template", None))
+        if "gguf" in formats:
+            _write_gguf(cfg, model, tok, target / EXPORT_FORMATS["gguf"].folder, gguf_dtype, written)
+        del model
     if (run_dir / "loss_curve.png").is_file():
         shutil.copy2(run_dir / "loss_curve.png", target / "loss_curve.png")
     (target / "README.md").write_text(model_card(cfg, summary, is_adapter, written), encoding="utf-8")
@@ -69,7 +104,8 @@ def export_run(run_dir: str | Path, target: str | Path | None = None, formats: t
     return written
 
 
-def _write_merged(cfg: Any, run_dir: Path, final: Path, dst: Path, is_adapter: bool, summary: dict) -> None:
+def _merged_model(cfg: Any, final: Path, is_adapter: bool, summary: dict) -> tuple[Any, Any]:
+    """The fine-tuned model as one plain transformers model (the LoRA folded in) + tokenizer."""
     from transformers import AutoTokenizer
 
     from ..model.load import load_finetuned
@@ -78,8 +114,87 @@ def _write_merged(cfg: Any, run_dir: Path, final: Path, dst: Path, is_adapter: b
     model, adapter = load_finetuned(cfg, final, summary.get("labels"), tok)
     if adapter:
         model = model.merge_and_unload()  # fold the LoRA update into the base weights
+    return model.eval(), tok
+
+
+def _resave_tokenizer(src: Path, dst: Path) -> None:
+    """The tokenizer again, its chat template inside tokenizer_config.json (transformers 5
+    otherwise writes only chat_template.jinja, which older tools never read)."""
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(src)
+    (dst / "chat_template.jinja").unlink(missing_ok=True)
+    tok.save_pretrained(dst, save_jinja_files=False)
+
+
+def export_generation_config(model: Any, tokenizer: Any, gen: Any = None) -> Any:
+    """The model's generation config for other runtimes: stop at the end of a turn (and at
+    eos), pad with the tokenizer's pad id and, for causal LMs, decode with the studio's
+    settings (``gen``: the run's GenerateConfig)."""
+    from ..model.turns import stop_token_ids
+
+    config = model.generation_config
+    stops = stop_token_ids(tokenizer, config)
+    if stops:
+        config.eos_token_id = stops[0] if len(stops) == 1 else stops
+    if tokenizer.pad_token_id is not None:
+        config.pad_token_id = tokenizer.pad_token_id
+    if gen is not None:
+        config.max_new_tokens = gen.max_new_tokens
+        config.do_sample = gen.do_sample
+        config.repetition_penalty = gen.repetition_penalty
+        if gen.do_sample:  # sampling settings only where they apply (transformers warns otherwise)
+            config.temperature, config.top_p, config.top_k = gen.temperature, gen.top_p, gen.top_k
+    return config
+
+
+def write_merged(model: Any, tokenizer: Any, dst: Path, gen: Any = None) -> None:
+    """A standalone model folder: safetensors, tokenizer (template inside tokenizer_config.json)
+    and, for a text-generation model, generation_config.json with its stop ids."""
+    if getattr(model, "generation_config", None) is not None and model.can_generate():
+        export_generation_config(model, tokenizer, gen)
     model.save_pretrained(dst, safe_serialization=True)
-    tok.save_pretrained(dst)
+    tokenizer.save_pretrained(dst, save_jinja_files=False)
+
+
+def _write_gguf(cfg: Any, model: Any, tok: Any, dst: Path, dtype: str, written: dict[str, Any]) -> None:
+    """GGUF + Modelfile, or a note saying why not (the other formats land either way)."""
+    from .gguf import GGUFExportError, export_gguf
+
+    shutil.rmtree(dst, ignore_errors=True)
+    export_generation_config(model, tok, cfg.generate)  # its first stop id becomes the GGUF's eos
+    try:
+        info = export_gguf(model, tok, dst, dtype=dtype, name=base_model_id(cfg), parameters=ollama_parameters(cfg.generate))
+    except GGUFExportError as exc:
+        shutil.rmtree(dst, ignore_errors=True)
+        written["notes"].append(f"No GGUF: {exc}.")
+        return
+    written["gguf"] = str(dst)
+    written["gguf_file"] = info["path"]
+    if "modelfile" in info:
+        written["modelfile"] = info["modelfile"]
+    else:
+        written["notes"].append(f"No Ollama Modelfile: {info['modelfile_note']}.")
+
+
+def ollama_parameters(gen: Any) -> dict[str, Any]:
+    """The run's decoding settings as Ollama PARAMETERs (Ollama samples at temperature 0.8
+    unless told; temperature 0 is greedy). llama.cpp's repeat_penalty looks back over the
+    last 64 tokens, transformers' over all of them: close, not identical."""
+    out: dict[str, Any] = {"num_predict": gen.max_new_tokens, "repeat_penalty": gen.repetition_penalty}
+    if gen.do_sample:
+        out.update(temperature=gen.temperature, top_p=gen.top_p, top_k=gen.top_k)
+    else:
+        out["temperature"] = 0
+    return out
+
+
+def base_model_id(cfg: Any) -> str:
+    """The base model as others know it: a starter's Hub id, else what the config names."""
+    from ..model.registry import STARTERS
+
+    starter = STARTERS.get(cfg.model.name_or_path)
+    return (starter.hub_id or cfg.model.name_or_path) if starter else cfg.model.name_or_path
 
 
 def model_card(cfg: Any, summary: dict[str, Any], is_adapter: bool, written: dict[str, Any]) -> str:
@@ -90,7 +205,7 @@ def model_card(cfg: Any, summary: dict[str, Any], is_adapter: bool, written: dic
 
     base = cfg.model.name_or_path
     starter = STARTERS.get(base)
-    base_id = (starter.hub_id or base) if starter else base
+    base_id = base_model_id(cfg)
     meta: dict[str, Any] = {
         "library_name": "peft" if is_adapter else "transformers",
         "pipeline_tag": "text-classification" if cfg.model.task == "sequence-classification" else "text-generation",
@@ -105,7 +220,9 @@ def model_card(cfg: Any, summary: dict[str, Any], is_adapter: bool, written: dic
             "task": {"type": meta["pipeline_tag"]},
             "dataset": {"name": meta["datasets"][0], "type": meta["datasets"][0]},
             "metrics": [{"type": k.replace("eval_", ""), "value": round(v, 4)} for k, v in final.items()
-                        if isinstance(v, (int, float))]}]}]
+                        if isinstance(v, (int, float))]
+            + [{"type": k, "value": round(v, 4)} for k, v in ((summary.get("generation") or {}).get("final") or {}).items()
+               if k in ("rouge_l", "chrf", "bleu") and isinstance(v, (int, float))]}]}]
     hp = hyperparameters(cfg, summary.get("precision", ""))
     rows = "\n".join(f"| {k} | {baseline.get(k, float('nan')):.4f} | {v:.4f} |" for k, v in final.items()
                      if isinstance(v, (int, float)) and isinstance(baseline.get(k), (int, float)))
@@ -122,26 +239,86 @@ def model_card(cfg: Any, summary: dict[str, Any], is_adapter: bool, written: dic
         f"Steps: {summary.get('steps', '?')}; runtime: {summary.get('runtime_s', 0):.0f} s; "
         f"device: {summary.get('device', '?')}.", "",
     ]
+    parts += causal_sections(summary)
     if "loss_curve.png" in str(list(Path(written["target"]).glob("*.png"))):
         parts += ["## Training curve", "", "![loss curve](loss_curve.png)", ""]
     usage_dir = "model"
     if cfg.model.task == "sequence-classification":
         usage = (f'from transformers import pipeline\nclf = pipeline("text-classification", model="{usage_dir}")\n'
                  'print(clf("this product is sick"))')
+    elif written.get("chat"):
+        usage = (f'from transformers import pipeline\nchat = pipeline("text-generation", model="{usage_dir}")\n'
+                 'reply = chat([{"role": "user", "content": "Hello!"}])  # generation_config.json: stops at end of turn\n'
+                 'print(reply[0]["generated_text"][-1]["content"])')
     else:
         usage = (f'from transformers import pipeline\ngen = pipeline("text-generation", model="{usage_dir}")\n'
                  'print(gen("Quote by", max_new_tokens=30)[0]["generated_text"])')
     parts += ["## Use it", "", "```python", usage, "```", ""]
     if is_adapter:
-        parts += ["The `adapter/` folder holds the LoRA adapter alone (load it on the base model with "
-                  "`peft.PeftModel.from_pretrained`); `model/` is the adapter merged into the base weights.", ""]
+        parts += ["The `adapter/` folder holds the LoRA adapter alone: load the base model, then "
+                  "`peft.PeftModel.from_pretrained(base, \"adapter\")`; `model/` is the adapter merged into the base "
+                  "weights.", ""]
+    if written.get("gguf"):
+        parts += ["`gguf/model.gguf` runs in llama.cpp (`llama-cli -m gguf/model.gguf -cnv`)"
+                  + (" and Ollama (`ollama create my-model -f gguf/Modelfile`, then `ollama run my-model`)"
+                     if written.get("modelfile") else "") + ".", ""]
+    for note in written.get("notes") or []:
+        parts += [f"*{note}*", ""]
     return "\n".join(parts)
+
+
+GENERATION_ROWS = (("rouge_l", "ROUGE-L F (0-1)", 3), ("chrf", "chrF (0-100)", 1), ("bleu", "BLEU (0-100)", 1),
+                   ("answer_perplexity", "answer perplexity (lower is better)", 2),
+                   ("stopped", "answers that ended by themselves", 0))
+
+
+def _fenced(text: str) -> list[str]:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return [fence + "text", text, fence]
+
+
+def causal_sections(summary: dict[str, Any]) -> list[str]:
+    """Model-card sections from a causal run's report (core.results.causal_report): the
+    generation scores, the forgetting check and a few samples; each only when present."""
+    parts: list[str] = []
+    gen = summary.get("generation") or {}
+    if gen.get("base") and gen.get("final"):
+        def cell(v: Any, digits: int, key: str) -> str:
+            if not isinstance(v, (int, float)):
+                return "–"
+            return f"{v:.0%}" if key == "stopped" else f"{v:.{digits}f}"
+
+        rows = [f"| {label} | {cell(gen['base'].get(k), d, k)} | {cell(gen['final'].get(k), d, k)} |"
+                for k, label, d in GENERATION_ROWS if k in gen["base"] or k in gen["final"]]
+        decoding = ", ".join(f"{k}={v}" for k, v in (gen.get("decoding") or {}).items())
+        parts += ["## Answers before and after", "",
+                  f"{gen.get('n', '?')} validation prompts answered by the base and the fine-tuned model "
+                  f"({decoding}), scored against the reference answers.", "",
+                  "| score | before (base) | after (fine-tuned) |", "|---|---|---|", *rows, ""]
+    forgetting = summary.get("forgetting") or {}
+    if forgetting.get("verdict"):
+        parts += ["## Forgetting check", "",
+                  f"Perplexity on {forgetting.get('n_texts', '?')} paragraphs of general text, not from the training "
+                  f"data: {forgetting['verdict']}", ""]
+    samples = summary.get("samples") or []
+    if samples:
+        parts += ["## Sample answers", "", "Validation prompts where the two answers differ most.", ""]
+        for i, s in enumerate(samples[:3], 1):
+            parts += [f"**{i}. Prompt**", "", *_fenced(str(s.get("prompt", ""))), "",
+                      "Reference:", "", *_fenced(str(s.get("reference", ""))), "",
+                      "Base model:", "", *_fenced(str(s.get("base", ""))), "",
+                      "Fine-tuned:", "", *_fenced(str(s.get("tuned", ""))), ""]
+    if summary.get("report_note"):
+        parts += [f"*{summary['report_note']}*", ""]
+    return parts
 
 
 def zip_export(target: str | Path) -> Path:
     target = Path(target)
     if not target.is_dir():
-        raise ExportError(f"nothing exported yet at {target}")
+        raise ExportError(f"nothing exported yet in {target.name!r}; press Export first")
     archive = shutil.make_archive(str(target.parent / f"{target.parent.name}-{target.name}"), "zip", root_dir=target)
     return Path(archive)
 

@@ -55,17 +55,44 @@ def loss_figure(runs: list[tuple[str, list[dict[str, Any]]]], metric: str | None
     ax.set_xlabel("optimizer step")
     ax.set_ylabel("loss")
     ax.grid(alpha=0.3)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps are whole numbers
+    keep_min_span(ax)
     handles, labels = ax.get_legend_handles_labels()
     if ax2 is not None:
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
     if handles:
-        ax.legend(handles, labels, fontsize=8, loc="upper right")
+        # Above the plot, not on it: inside, it covered the newest points (top right, where
+        # a rising accuracy ends).
+        ax.legend(handles, labels, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.01),
+                  ncol=min(len(handles), 4), frameon=False, borderaxespad=0.0)
     else:
         ax.text(0.5, 0.5, "no points yet: the curve appears after the first logged steps",
                 ha="center", va="center", transform=ax.transAxes, color="grey")
     fig.tight_layout()
     return fig
+
+
+MIN_LOSS_SPAN = 0.1  # loss units: the least height the loss axis shows
+MIN_LOSS_SPAN_SHARE = 0.15  # ... or this share of the loss, whichever is more
+
+
+def keep_min_span(ax: Any) -> None:
+    """Widen an auto-zoomed loss axis to a sensible minimum span around its data: a flat
+    0.694-0.698 loss would otherwise fill the axis and look like wild swings."""
+    import math
+
+    lo, hi = (float(v) for v in ax.dataLim.intervaly)
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:  # nothing drawn yet
+        return
+    mid = (lo + hi) / 2
+    span = max(MIN_LOSS_SPAN, MIN_LOSS_SPAN_SHARE * abs(mid))
+    if hi - lo >= span:
+        return
+    bottom = max(0.0, mid - span / 2) if lo >= 0 else mid - span / 2  # a loss is never below 0
+    ax.set_ylim(bottom, bottom + span)
 
 
 def histogram_figure(stats: dict[str, Any]) -> Any:
@@ -121,9 +148,22 @@ def grid_figure(grid: list[list[int]], title: str = "") -> Any:
     return fig
 
 
-def label_figure(counts: dict[str, int]) -> Any:
+LABEL_BARS = 30  # more bars than this are unreadable, and each costs matplotlib time (2,000 took ~80 s)
+
+
+def label_figure(counts: dict[str, int], max_bars: int = LABEL_BARS) -> Any:
+    """Rows per class; with many classes the largest ones and one bar for all the others."""
     fig, ax = _subplots((5.0, 2.4))
-    ax.bar(list(map(str, counts)), list(counts.values()), color="#6c8ebf")
+    shown = dict(counts)
+    if len(counts) > max_bars:
+        top = sorted(counts.items(), key=lambda kv: -kv[1])[: max_bars - 1]
+        rest = len(counts) - len(top)
+        shown = {**dict(top), f"{rest:,} others": sum(counts.values()) - sum(v for _, v in top)}
+        ax.set_title(f"{len(counts):,} classes: the {len(top)} largest, then all the others", fontsize=8)
+    colours = ["#6c8ebf"] * len(shown)
+    if len(counts) > max_bars:
+        colours[-1] = "#bbbbbb"  # the bar that stands for many classes
+    ax.bar(list(map(str, shown)), list(shown.values()), color=colours)
     ax.set_ylabel("rows")
     fig.tight_layout()
     return fig

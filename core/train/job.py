@@ -52,9 +52,22 @@ TROUBLESHOOTING = {
 }
 
 
+_RESERVED_CORES = 0  # cores left to the rest of this process (the app's web server)
+
+
+def reserve_cores(n: int) -> None:
+    """Leave ``n`` physical cores to other work in this process while it trains: the app
+    calls this so its web server keeps a core of its own. With every core in PyTorch's
+    thread pool, the Train tab's 1-second poll waited for CPU behind the training threads
+    (413 ms p95 on a quiet 2-core machine, goal 250); the CLI keeps every core."""
+    global _RESERVED_CORES
+    _RESERVED_CORES = max(0, int(n))
+
+
 def set_threads(cfg: RunConfig) -> None:
-    """One PyTorch thread per physical core unless the config says otherwise; on small
-    machines oversubscription costs more than it gives."""
+    """One PyTorch thread per physical core unless the config says otherwise (minus the
+    cores reserved by :func:`reserve_cores`, at least one); on small machines
+    oversubscription costs more than it gives."""
     import torch
 
     n = cfg.train.torch_threads
@@ -64,7 +77,9 @@ def set_threads(cfg: RunConfig) -> None:
             n = psutil.cpu_count(logical=False) or os.cpu_count() or 1
         except Exception:  # pragma: no cover
             n = os.cpu_count() or 1
-        n = max(1, n // world_size())  # DDP on one machine: share the cores between ranks
+        if hasattr(os, "sched_getaffinity"):  # a container or taskset may allow fewer CPUs
+            n = min(n, len(os.sched_getaffinity(0)) or n)
+        n = max(1, n // world_size() - _RESERVED_CORES)  # DDP on one machine: share the cores between ranks
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
 
@@ -103,7 +118,8 @@ class Job:
     """One fine-tuning run and its run folder."""
 
     def __init__(self, cfg: RunConfig, run_dir: Path | None = None, owner: str = "local",
-                 resume: bool = False, evaluate: bool = True):
+                 resume: bool = False, evaluate: bool = True, tags: dict[str, Any] | None = None,
+                 predicted_train_s: float | None = None):
         self.cfg = cfg
         self.owner = owner
         self.resume_requested = resume
@@ -141,7 +157,9 @@ class Job:
                             "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "task": cfg.model.task,
                             "model": cfg.model.name_or_path, "method": cfg.adapter.method,
                             "dataset": cfg.data.hub_dataset or Path(cfg.data.path).name,
-                            "baseline": {}, "final": {}, "pid": os.getpid()}
+                            "baseline": {}, "final": {}, "pid": os.getpid(), **(tags or {})}
+            if predicted_train_s:  # "Time a few steps" (core.train.timing), checked against train_runtime_s
+                self.summary["predicted_train_s"] = predicted_train_s
             self._write_summary()
 
     # ---- public API --------------------------------------------------------------
@@ -201,7 +219,7 @@ class Job:
         from ..heavy import ensure_loaded
 
         ensure_loaded()  # the job runs in a worker thread beside the app's handlers
-        reset_peak_memory()
+        self.summary["memory_at_start_mb"] = reset_peak_memory()  # what the process held before
         self.status = Status.RUNNING
         for stale in ("ended", "ended_ts"):  # a resumed run's summary still has the last segment's end
             self.summary.pop(stale, None)
@@ -228,6 +246,10 @@ class Job:
             if self.is_main and not isinstance(exc, (ConfigError, ValueError, MemoryError, OSError)):
                 (self.run_dir / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
         finally:
+            # Nothing of the model may outlive the run: the queue keeps this job as a light
+            # record (status, events, summary) and the weights are in the run folder.
+            if trainer is not None:
+                trainer.callback_handler.callbacks.clear()  # the recorder points back at this job
             del trainer
             self._release()
         return self
@@ -257,7 +279,7 @@ class Job:
         trainer = build_trainer(cfg, model, inputs, str(self.run_dir / "checkpoints"), precision,
                                 use_cpu=not hw["cuda"], callbacks=[_Recorder(self)],
                                 num_labels=len(prepared.label_names or []))
-        self.summary["estimated_peak_mb"] = self._estimate(model, info, inputs.lengths)
+        self.summary.update(self._estimate(model, info, inputs.lengths))
         self.summary.update(trainable_params=info.trainable_params, total_params=info.total_params,
                             precision=precision, device=hw["name"], data=self.data_report,
                             n_train=len(inputs.train), n_validation=len(inputs.validation),
@@ -266,16 +288,18 @@ class Job:
         self._write_summary()
         return trainer
 
-    def _estimate(self, model: Any, info: Any, lengths: list[int]) -> float | None:
+    def _estimate(self, model: Any, info: Any, lengths: list[int]) -> dict[str, float | None]:
         """The pre-training memory estimate (core.train.estimate, what the Method tab shows), kept in
-        summary.json beside the measured peak_memory_mb so every run checks the estimator."""
+        summary.json beside the measured peak so every run checks the estimator: the whole (a
+        process of its own, runtime included) and the run's part (compared with what it added)."""
         from .estimate import estimate_for
 
         try:
             est = estimate_for(self.cfg, model, info.trainable_params, info.total_params, lengths)
         except Exception:  # an estimate must never stop a run
-            return None
-        return round(est.total / 2**20, 1)
+            return {"estimated_peak_mb": None, "estimated_run_mb": None}
+        return {"estimated_peak_mb": round(est.total / 2**20, 1),
+                "estimated_run_mb": round((est.total - est.overhead) / 2**20, 1)}
 
     def _baseline(self, trainer: Any) -> None:
         metrics = self._evaluate(trainer)
@@ -312,7 +336,6 @@ class Job:
         self.summary["max_steps"] = trainer.state.max_steps
         tokens = self._tokens_seen(trainer.state) - self._tokens0
         self.summary["tokens_per_second"] = round(tokens / max(time.time() - t0, 1e-9), 2)
-        self.trainer_model = trainer.model
 
     def _final(self, trainer: Any) -> None:
         metrics = self._evaluate(trainer)
@@ -337,6 +360,25 @@ class Job:
         os.replace(tmp, final)
         self.summary["final_dir"] = str(final)
         self._plot_curve()
+        self._causal_report(trainer)
+
+    def _causal_report(self, trainer: Any) -> None:
+        """Causal runs: base vs fine-tuned answers on validation prompts, their scores and the
+        forgetting check, into summary.json (core.results.causal_report; generate.eval_samples
+        = 0 turns it off). A scoring failure leaves a note; the run still finishes."""
+        if self.cfg.model.task != "causal-lm" or self.cfg.generate.eval_samples <= 0:
+            return
+        if world_size() > 1:  # sharded weights: generating on one rank alone would hang the others
+            self.summary["report_note"] = "before/after answers are not scored for multi-process runs"
+            return
+        from ..results.causal_report import score_finished_run
+
+        self.message = "scoring answers before and after training"
+        try:
+            self.summary.update(score_finished_run(self.cfg, self.run_dir, trainer.model, trainer.processing_class))
+        except Exception as exc:  # noqa: BLE001 - extra scores must never fail a finished run
+            self.summary["report_note"] = f"the before/after scores could not be computed ({type(exc).__name__})"
+        self.message = ""
 
     def _plot_curve(self) -> None:
         try:
@@ -354,6 +396,9 @@ class Job:
                             world_size=world_size(),
                             ended_ts=time.time(), steps=self.progress.get("step", self.summary.get("steps", 0)),
                             checkpoint=str(ckpt) if ckpt else None, peak_memory_mb=peak_memory_mb())
+        start = self.summary.get("memory_at_start_mb")
+        if start is not None:  # what the run itself added at its peak
+            self.summary["run_memory_mb"] = round(max(0.0, self.summary["peak_memory_mb"] - start), 1)
         if self.progress.get("started"):
             self.summary["runtime_s"] = round(self._prior_runtime + time.time() - self.progress["started"], 3)
         try:
@@ -380,6 +425,7 @@ class Job:
                 torch.cuda.empty_cache()
         except Exception:  # pragma: no cover
             pass
+        _trim_heap()
 
     # ---- events ------------------------------------------------------------------
     def _on_train_begin(self, state: Any) -> None:
@@ -446,10 +492,6 @@ class Job:
             write_json(self.run_dir / "summary.json", self.summary)
 
 
-
-
-
-
 def failure_message(exc: BaseException) -> str:
     """A one-paragraph message for a failed run, with advice where there is some."""
     name = type(exc).__name__
@@ -470,3 +512,12 @@ def failure_message(exc: BaseException) -> str:
 def run_job(cfg: RunConfig, run_dir: Path | None = None) -> Job:
     """Run one job to completion in this thread (the CLI's entry point)."""
     return Job(cfg, run_dir=run_dir).run()
+
+
+def _trim_heap() -> None:
+    """Give a finished run's freed memory back to the system (glibc keeps freed arenas)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to trim
+        pass

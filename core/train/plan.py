@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 from ..config import RunConfig
 from ..data.table import source_name
@@ -55,11 +56,11 @@ def timing_key(cfg: RunConfig) -> str:
     return json.dumps([c["model"], c["adapter"], c["quant"], c["data"], batching], sort_keys=True, default=str)
 
 
-def run_plan(cfg: RunConfig, n_rows: int, seconds_per_step: float | None = None) -> list[str]:
+def run_plan(cfg: RunConfig, n_rows: int, timing: dict | None = None) -> list[str]:
     """What pressing Start will do, with the arithmetic spelled out (estimates: empty and
-    duplicate rows are dropped only when the run prepares the data). With
-    ``seconds_per_step`` (timed for these settings), the training time too."""
-    from .timing import duration
+    duplicate rows are dropped only when the run prepares the data). With ``timing`` (a
+    core.train.timing probe of these settings), the training time too."""
+    from .timing import duration, predict
 
     t = cfg.train
     n_train = train_rows(cfg, n_rows)
@@ -80,5 +81,11 @@ def run_plan(cfg: RunConfig, n_rows: int, seconds_per_step: float | None = None)
             f"about {n_train:,} training rows / batch {batch} ≈ {length}",
             f"learning rate {t.learning_rate:g} ({t.lr_scheduler_type}, warmup {t.warmup_ratio:.0%}), seed {t.seed}",
             f"baseline evaluation first, then evaluate {evals}; {saves}"] + (
-        [f"about {duration(seconds_per_step * steps)} of training ({seconds_per_step:.2f} s per step × {steps}, "
-         "timed with these settings)"] if seconds_per_step else [])
+        [_timed_line(timing, predict(timing, cfg), duration)] if timing else [])
+
+
+def _timed_line(timing: dict, run: dict, duration: Any) -> str:
+    evals = (f" + {run['evaluations']} evaluation{'s' if run['evaluations'] != 1 else ''} × "
+             f"{timing['eval_s']:.1f} s" if run["evaluations"] else "")
+    return (f"about {duration(run['total_seconds'])} of training ({timing['seconds_per_step']:.2f} s per step × "
+            f"{run['total_steps']}{evals}, timed with these settings)")

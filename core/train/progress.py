@@ -72,11 +72,21 @@ def _num(v: Any, digits: int = 4) -> str:
 
 
 def memory_line(summary: dict[str, Any]) -> str:
-    """'memory: peak 1,461 MB measured · 1,174 MB estimated before training (0.80x)'."""
+    """'memory: the run added 610 MB at its peak · 720 MB estimated for it (1.18×) · process
+    peak 1,905 MB, 1,295 MB of it in use before the run'. The run's share is what the
+    estimate describes: the app's process holds the server and previews besides."""
     peak, est = summary.get("peak_memory_mb"), summary.get("estimated_peak_mb")
     if not peak:
         return ""
-    line = f"memory: peak {peak:,.0f} MB measured ({summary.get('device') or 'this machine'})"
+    where = summary.get("device") or "this machine"
+    added, est_run, start = summary.get("run_memory_mb"), summary.get("estimated_run_mb"), \
+        summary.get("memory_at_start_mb")
+    if added and start is not None:
+        line = f"memory ({where}): the run added {added:,.0f} MB at its peak"
+        if est_run:
+            line += f" · {est_run:,.0f} MB estimated for it before training ({est_run / added:.2f}×)"
+        return line + f" · process peak {peak:,.0f} MB, {start:,.0f} MB of it in use before the run"
+    line = f"memory: peak {peak:,.0f} MB measured ({where})"  # runs from before the split was kept
     if est:
         line += f" · {est:,.0f} MB estimated before training ({est / peak:.2f}×)"
     return line

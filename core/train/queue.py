@@ -12,6 +12,9 @@ user state is not kept here, only jobs tagged with the ``owner`` (a browser sess
 * Nothing here tells one owner about another's job beyond "busy" and a queue position.
 * :meth:`JobQueue.exclusive` lends the trainer for a short piece of work outside a job (the
   time-per-epoch probe): only while nothing runs or waits, and no job starts until it ends.
+* Finished jobs stay as light records (status, events, summary: never a model) so a page
+  can show its last run; at most :data:`MAX_RECORDS` of them, the oldest forgotten first
+  (their run folders keep everything, and the History tab reads those).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from pathlib import Path
 from ..config import RunConfig
 from ..results.runs import Status
 from .job import Job
+
+MAX_RECORDS = 200  # finished jobs remembered per process (a few kB each: events and summary)
 
 
 class BusyError(RuntimeError):
@@ -43,7 +48,10 @@ class JobQueue:
 
     # ---- submitting --------------------------------------------------------------
     def submit(self, cfg: RunConfig, owner: str, allow_queue: bool = False, run_dir: Path | None = None,
-               resume_dir: Path | None = None) -> Job:
+               resume_dir: Path | None = None, tags: dict | None = None,
+               predicted_train_s: float | None = None) -> Job:
+        """Queue a run of ``cfg`` for ``owner`` (or resume ``resume_dir``); ``tags`` go into its
+        summary.json (a sweep's id and point), as does ``predicted_train_s`` (core.train.timing)."""
         with self._lock:
             mine = self._active_for_locked(owner)
             if mine is not None:
@@ -52,8 +60,11 @@ class JobQueue:
                 raise BusyError("the trainer is timing a few steps; try again in a few seconds")
             if not allow_queue and (self._running_locked() is not None or self._pending):
                 raise BusyError("the trainer is busy with another run; try again when it finishes")
-            job = Job.resume(resume_dir, owner=owner) if resume_dir else Job(cfg, run_dir=run_dir, owner=owner)
+            job = Job.resume(resume_dir, owner=owner) if resume_dir else Job(
+                cfg, run_dir=run_dir, owner=owner, tags=tags, predicted_train_s=predicted_train_s)
+            self._jobs.pop(job.name, None)  # a resumed run: its record moves to the newest place
             self._jobs[job.name] = job
+            self._forget_locked()
             self._pending.append(job)
             self._ensure_worker()
             self._wake.notify_all()
@@ -78,6 +89,31 @@ class JobQueue:
             finally:
                 with self._lock:
                     self._current = None
+
+    def _forget_locked(self) -> None:
+        """Drop the oldest finished records beyond MAX_RECORDS (live jobs are always kept)."""
+        extra = len(self._jobs) - MAX_RECORDS
+        if extra <= 0:
+            return
+        live = {id(j) for j in self._pending} | ({id(self._current)} if self._current is not None else set())
+        for name in [n for n, j in self._jobs.items() if j.done and id(j) not in live][:extra]:
+            del self._jobs[name]
+
+    def running_bytes(self) -> int:
+        """Memory the running job is estimated to hold (its summary's estimate, less the
+        runtime every process has): given back before a job submitted now starts."""
+        from .estimate import CPU_RUNTIME_BYTES
+
+        with self._lock:
+            job = self._running_locked()
+        if job is None:
+            return 0
+        mb = job.summary.get("estimated_peak_mb") or 0
+        return max(0, int(mb * 2**20) - CPU_RUNTIME_BYTES) if mb else 0
+
+    def records(self) -> int:
+        with self._lock:
+            return len(self._jobs)
 
     @contextlib.contextmanager
     def exclusive(self, owner: str) -> Iterator[None]:

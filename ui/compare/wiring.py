@@ -10,11 +10,16 @@ from .handlers import compare_classify, compare_generate, compare_load, compare_
 from .layout import CompareParts
 
 
+def load_outputs(parts: CompareParts) -> list:
+    """What loading a run updates (also used by the sweep's "compare it")."""
+    return [parts.run, parts.status, parts.empty, parts.cls_box, parts.gen_box, parts.text_pair, parts.verdict,
+            parts.base_label, parts.tuned_label, parts.validation_summary, parts.validation_plot,
+            parts.disagreements, parts.prompts, parts.outputs, parts.gen_note]
+
+
 def wire(ctx: Any, parts: CompareParts) -> None:
     form, session, settings = ctx.form, ctx.session, ctx.settings
-    load_outs = [parts.run, parts.status, parts.empty, parts.cls_box, parts.gen_box, parts.text_pair, parts.verdict,
-                 parts.base_label, parts.tuned_label, parts.validation_summary, parts.validation_plot,
-                 parts.disagreements, parts.prompts, parts.outputs, parts.gen_note]
+    load_outs = load_outputs(parts)
     runs = dict(fn=functools.partial(compare_runs, settings, parts), inputs=[session, parts.cache, parts.run],
                 outputs=[parts.run, parts.empty], show_progress="hidden", concurrency_limit=None,
                 api_visibility="private")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,8 @@ from core.data.sources import DataError
 from core.data.table import source_key, table_preview
 from core.data.uploads import store_upload
 
-from ..common import Form, Session, handler, note
+from ..common import AppSettings, Form, Session, handler, note, run_owner
+from ..temp_files import discard_upload, gradio_temp_dir
 from .layout import NONE_CHOICE, PREVIEW_CHARS, DataParts
 
 
@@ -25,6 +25,18 @@ def _fresh_roles(session: Session, cfg: Any) -> Any:
           "response_column")}
     session.cfg = cfg.replace(data=d)
     return session.cfg
+
+
+def _present_columns(session: Session, cfg: Any, df: Any) -> Any:
+    """Column choices this table lacks fall back to detection: they come from the previous
+    table (an event that raced its refresh, see layout.ColumnDropdown) or from a restored
+    config whose file changed, and a dropdown can only show the table's own columns."""
+    cols = {str(c) for c in df.columns}
+    absent = {name: "" for name in ("text_column", "text_pair_column", "label_column")
+              if getattr(cfg.data, name).strip() and getattr(cfg.data, name).strip() not in cols}
+    if absent:
+        session.cfg = cfg = cfg.replace(data=absent)
+    return cfg
 
 
 def _short(df: Any) -> Any:
@@ -59,6 +71,7 @@ def refresh(form: Form, parts: DataParts, session: Session, values: dict[str, An
     if key != session.loaded_source:
         cfg = _fresh_roles(session, cfg)
     df = session.cache.table(cfg)
+    cfg = _present_columns(session, cfg, df)
     pv = table_preview(cfg, df, session.cache.loaded_tokenizer(cfg))
     session.loaded_source = key
     # The detected roles become explicit choices, so what the dropdowns show is what trains.
@@ -68,7 +81,7 @@ def refresh(form: Form, parts: DataParts, session: Session, values: dict[str, An
     cols = pv.columns
     out: dict = {
         parts.summary: f"**{pv.n_rows:,} rows** · {len(cols)} columns · `{pv.source}`",
-        parts.in_use: f"Using `{pv.source}`" + ("" if cfg.data.hub_dataset else f" ({cfg.data.path})"),
+        parts.in_use: f"Using `{pv.source}`" + ("" if cfg.data.hub_dataset else shown_path(cfg.data.path)),
         parts.table: gr.update(value=_short(pv.head), column_widths=column_widths(pv.head)),
         parts.text_column: gr.update(choices=[NONE_CHOICE, *cols], value=pv.roles.text),
         parts.text_pair_column: gr.update(choices=[NONE_CHOICE, *cols], value=pv.roles.text_pair,
@@ -126,12 +139,34 @@ def load_data(form: Form, parts: DataParts, session: Session, **values: Any) -> 
     return refresh(form, parts, session, values)
 
 
+def shown_path(path: str) -> str:
+    """' (assets/data/x.csv)' for a file of the project; nothing for an upload, whose name the
+    page already shows (its place on the server is nobody's business)."""
+    from core.data.uploads import project_relative
+
+    rel = project_relative(path)
+    return "" if Path(rel).is_absolute() else f" ({rel})"
+
+
+def keep_upload(settings: AppSettings, session: Session, file: Any) -> Path:
+    """The session's copy of an upload, within the mode's size limit; Gradio's temp copy is
+    deleted whether the file is accepted or refused."""
+    from core.train.limits import upload_limit_bytes
+
+    try:
+        return store_upload(file, run_owner(settings, session), extra_roots=[gradio_temp_dir()],
+                            max_bytes=upload_limit_bytes(settings.limits))
+    finally:
+        discard_upload(file)
+
+
 @handler("use the uploaded file", light=True)
-def upload_data(form: Form, parts: DataParts, session: Session, file: Any, **values: Any) -> dict:
+def upload_data(form: Form, parts: DataParts, settings: AppSettings, session: Session, file: Any,
+                **values: Any) -> dict:
     """Copy an uploaded data file into the session's upload folder and preview it."""
     if not file:
         raise DataError("no file arrived; choose a data file to upload")
-    stored = store_upload(file, session.owner(), extra_roots=[gradio_temp_dir()])
+    stored = keep_upload(settings, session, file)
     session.upload_path = str(stored)
     values["data_source"] = "upload"
     out = refresh(form, parts, session, values)
@@ -140,7 +175,8 @@ def upload_data(form: Form, parts: DataParts, session: Session, file: Any, **val
 
 
 @handler("use the validation file", light=True)
-def upload_validation(form: Form, parts: DataParts, session: Session, file: Any = None, **values: Any) -> dict:
+def upload_validation(form: Form, parts: DataParts, settings: AppSettings, session: Session, file: Any = None,
+                      **values: Any) -> dict:
     """Use a separate validation file instead of splitting (no file: back to splitting)."""
     from core.data.sources import read_table
 
@@ -148,7 +184,7 @@ def upload_validation(form: Form, parts: DataParts, session: Session, file: Any 
         session.validation_path = ""
         note_text = "No validation file: validation rows are split off the training data."
     else:
-        stored = store_upload(file, session.owner(), extra_roots=[gradio_temp_dir()])
+        stored = keep_upload(settings, session, file)
         rows = len(read_table(stored))
         session.validation_path = str(stored)
         note_text = f"Validating on `{stored.name}` ({rows:,} rows) instead of a split."
@@ -182,12 +218,6 @@ def split_summary(form: Form, parts: DataParts, session: Session, **values: Any)
     n = len(session.cache.table(cfg))
     return {parts.split_note: split_text(n, cfg.data.test_size, cfg.data.max_rows,
                                          has_validation(cfg))}
-
-
-def gradio_temp_dir() -> Path:
-    import os
-
-    return Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio")
 
 
 def show_source(source: str) -> tuple:

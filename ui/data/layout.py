@@ -15,7 +15,8 @@ from core.data.table import source_key
 from core.data.uploads import project_relative
 from core.paths import confine
 
-from ..common import Form, Session, explain, section_title
+from ..common import Form, Session, explain, quiet_checks, section_title
+from . import check as check_section
 
 TITLE = "Data"
 
@@ -39,6 +40,19 @@ NONE_CHOICE = ("(none)", "")
 
 
 PREVIEW_CHARS = 220  # long cells are cut in the preview table so rows stay readable
+
+
+def column_dropdown(name: str, label: str, elem_id: str) -> gr.Dropdown:
+    """A dropdown of the table's columns, whose choices change with the table.
+
+    An event started while a refresh was replacing the choices (choose "quotes", press Load
+    data at once) still carries the previous table's column. A strict dropdown would refuse
+    it before any handler runs ("Value: text is not in the list of choices", with a server
+    traceback); this one lets it through (``allow_custom_value``) to the handler, which
+    re-detects a column the current table lacks (:func:`ui.data.handlers.refresh`), so the
+    choices and the value change together."""
+    return gr.Dropdown([NONE_CHOICE], value="", label=label, info=field_info("data", name)["help"],
+                       allow_custom_value=True, elem_id=elem_id)
 
 
 @dataclass
@@ -73,6 +87,7 @@ class DataParts:
     response_column: gr.Dropdown
     rendered: gr.Textbox
     split_note: gr.Markdown
+    check: check_section.CheckParts
 
 
 def default_bundled() -> str:
@@ -95,8 +110,8 @@ def layout(ctx: Any) -> DataParts:
                     list(bundled_datasets()), value=default_bundled(), label="Dataset",
                     info="Small sets shipped with the studio: no download needed.", elem_id="data-bundled"))
             with gr.Column(visible=False) as upload_box:
-                upload = gr.File(label="Data file", file_types=list(FILE_TYPES), type="filepath",
-                                 file_count="single", height=120, elem_id="data-upload")
+                upload = quiet_checks(gr.File(label="Data file", file_types=list(FILE_TYPES), type="filepath",
+                                              file_count="single", height=120, elem_id="data-upload"))
                 gr.Markdown("csv, tsv, json, jsonl, parquet or txt (one example per line). "
                             "The file is copied into this session's upload folder.",
                             elem_classes=["fts-hint"])
@@ -114,9 +129,9 @@ def layout(ctx: Any) -> DataParts:
                                     label="Validation share")
             max_rows = form.widget("data", "max_rows", label="Use at most this many rows", minimum=0)
             with gr.Row():
-                validation_file = gr.UploadButton("Add a validation file", file_types=list(FILE_TYPES),
-                                                  type="filepath", file_count="single", size="sm",
-                                                  elem_id="data-validation-upload")
+                validation_file = quiet_checks(gr.UploadButton(
+                    "Add a validation file", file_types=list(FILE_TYPES), type="filepath", file_count="single",
+                    size="sm", elem_id="data-validation-upload"))
                 validation_clear = gr.Button("Remove it", size="sm", interactive=True,
                                              elem_id="data-validation-clear")
             validation_note = gr.Markdown("No validation file: validation rows are split off the training data.",
@@ -129,15 +144,12 @@ def layout(ctx: Any) -> DataParts:
                                  elem_id="data-table", buttons=[])
             section_title("Column roles")
             with gr.Row():
-                text_column = form.bind("data", "text_column", gr.Dropdown(
-                    [NONE_CHOICE], value="", label="Text", info=field_info("data", "text_column")["help"],
-                    elem_id="data-text-column"))
-                text_pair_column = form.bind("data", "text_pair_column", gr.Dropdown(
-                    [NONE_CHOICE], value="", label="Second text",
-                    info=field_info("data", "text_pair_column")["help"], elem_id="data-pair-column"))
-                label_column = form.bind("data", "label_column", gr.Dropdown(
-                    [NONE_CHOICE], value="", label="Label", info=field_info("data", "label_column")["help"],
-                    elem_id="data-label-column"))
+                text_column = form.bind("data", "text_column", column_dropdown("text_column", "Text", "data-text-column"),
+                                        said="Text column")
+                text_pair_column = form.bind("data", "text_pair_column", column_dropdown(
+                    "text_pair_column", "Second text", "data-pair-column"), said="Second text column")
+                label_column = form.bind("data", "label_column", column_dropdown("label_column", "Label", "data-label-column"),
+                                         said="Label column")
             roles_note = gr.HTML(padding=False)
             with gr.Column(visible=True) as labels_box:
                 gr.Markdown("**Rows per label** (a lopsided split makes accuracy misleading)",
@@ -160,6 +172,7 @@ def layout(ctx: Any) -> DataParts:
                         label="Response column", info=field_info("data", "response_column")["help"]))
                 rendered = gr.Textbox(label="Row 1 as the model will see it", lines=5, max_lines=12,
                                       interactive=False, elem_id="data-rendered", buttons=["copy"])
+            check = check_section.layout(form)
     form.rule(apply_source)
     form.restorer(functools.partial(restore_source, source, bundled))
     return DataParts(source=source, bundled=bundled, bundled_box=bundled_box, upload=upload,
@@ -171,7 +184,7 @@ def layout(ctx: Any) -> DataParts:
                      labels_box=labels_box, label_plot=label_plot, causal_box=causal_box,
                      prompt_format=prompt_format, template=template, columns_row=columns_row,
                      instruction_column=instruction_column,
-                     response_column=response_column, rendered=rendered, split_note=split_note)
+                     response_column=response_column, rendered=rendered, split_note=split_note, check=check)
 
 
 def apply_source(session: Session, values: dict[str, Any], groups: dict[str, dict[str, Any]]) -> None:

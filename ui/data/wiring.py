@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from . import check as check_section
 from .handlers import load_data, preview_template, show_source, split_summary, upload_data, upload_validation
 from .layout import DataParts
 
@@ -33,9 +34,9 @@ def wire(ctx: Any, parts: DataParts) -> None:
     parts.bundled.select(api_visibility="private", **refresh_event(ctx, parts))
     for dd in (parts.text_column, parts.text_pair_column, parts.label_column):
         dd.select(api_visibility="private", show_progress="hidden", **refresh_event(ctx, parts))
-    parts.upload.upload(functools.partial(upload_data, form, parts), inputs=[session, parts.upload],
+    parts.upload.upload(functools.partial(upload_data, form, parts, ctx.settings), inputs=[session, parts.upload],
                         inputs_kwargs=form.inputs(), outputs=[parts.source, *outs], api_name="upload_data")
-    validation = dict(fn=functools.partial(upload_validation, form, parts), inputs_kwargs=form.inputs(),
+    validation = dict(fn=functools.partial(upload_validation, form, parts, ctx.settings), inputs_kwargs=form.inputs(),
                       outputs=[parts.validation_note, parts.split_note])
     parts.validation_file.upload(inputs=[session, parts.validation_file], api_name="upload_validation", **validation)
     parts.validation_clear.click(inputs=[session], api_name="remove_validation", **validation)
@@ -51,5 +52,6 @@ def wire(ctx: Any, parts: DataParts) -> None:
         comp.input(functools.partial(split_summary, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
                    outputs=[parts.split_note], show_progress="hidden", trigger_mode="always_last",
                    api_visibility="private")
+    check_section.wire(ctx, parts.check)
     # The page opens with the default dataset already previewed.
     ctx.loaded.then(api_visibility="private", **refresh_event(ctx, parts))

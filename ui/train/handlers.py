@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -18,7 +19,8 @@ from core.train.progress import (
 )
 from core.train.queue import default_queue
 
-from ..common import AppSettings, Form, Session, checked_config, handler
+from ..common import AppSettings, Form, Session, checked_config, handler, run_owner
+from ..messages import scrub_paths
 from .layout import LOG_LINES, TrainParts, progress_html
 
 
@@ -37,23 +39,24 @@ def status_markdown(job: Any, snapshot: Snapshot, position: int, note: str = "",
     if status == Status.FINISHED:
         return f"{lead}**Finished** run {name}. The trained weights are in `runs/{snapshot.name}/final`."
     if status == Status.STOPPED:
-        return f"{lead}**Stopped** run {name}: {snapshot.message}"
-    return f"{lead}**Failed** run {name}: {snapshot.message or 'see the log'}"
+        return f"{lead}**Stopped** run {name}: {scrub_paths(snapshot.message)}"
+    return f"{lead}**Failed** run {name}: {scrub_paths(snapshot.message) or 'see the log'}"
 
 
 def log_text(job: Any, events: list[dict[str, Any]]) -> str:
     lines = [f"run {job.name} · {job.cfg.model.name_or_path} · {job.cfg.adapter.method} · "
-             f"{job.cfg.data.hub_dataset or job.cfg.data.path}"]
+             f"{job.cfg.data.hub_dataset or Path(job.cfg.data.path).name}"]
     lines += [f"data: {line}" for line in getattr(job, "data_report", []) or []]
     info = getattr(job, "info", None)
     if info is not None:
         lines.append(f"model: {info.trainable_line}")
     lines += [event_line(e) for e in events]
-    memory = memory_line(job.summary) if job.done else ""
-    if memory:
-        lines.append(memory)
+    if job.done:
+        from core.train.timing import timing_check_line
+
+        lines += [line for line in (memory_line(job.summary), timing_check_line(job.summary)) if line]
     if job.message and job.done:
-        lines.append(f"{job.status}: {job.message}")
+        lines.append(f"{job.status}: {scrub_paths(job.message)}")
     return "\n".join(lines[-LOG_LINES:])
 
 
@@ -96,6 +99,27 @@ def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: b
         out[parts.chart_note] = (f"{len(rows)} points · last train loss {last['value']:.4f} at step {last['step']}"
                                  if last else f"{len(rows)} points · the curve starts after the first logged step")
         out[parts.log] = log_text(job, snap.events)
+    return only_changed(session, out, force)
+
+
+def only_changed(session: Session, out: dict, force: bool = False) -> dict:
+    """Outputs the page already shows become ``gr.skip()``: the poll runs every second and
+    most ticks only the progress line moves, so the status, metrics, buttons and the rest are
+    neither encoded, sent nor re-rendered again. ``force`` (start, stop, reattach) sends all."""
+    sent = session.view_sent
+    if force:
+        sent.clear()
+    for comp, value in out.items():
+        if isinstance(value, gr.Timer):
+            sig: Any = ("timer", value.active)
+        elif isinstance(value, (str, dict)):
+            sig = value if isinstance(value, str) else repr(sorted(value.items(), key=lambda kv: kv[0]))
+        else:  # the chart: its own counter (session.chart_drawn) decides
+            continue
+        if sent.get(id(comp)) == sig:
+            out[comp] = gr.skip()
+        else:
+            sent[id(comp)] = sig
     return out
 
 
@@ -132,24 +156,62 @@ def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any
     """What Start would do with the current settings, arithmetic included."""
     from core.config import ConfigError
     from core.data.sources import DataError
-    from core.train.plan import run_plan, timing_key
+    from core.train.plan import run_plan
 
+    # No run of this browser yet: the status line says what Start would train, for the
+    # data, model and method chosen now (not the defaults').
+    ready = _job(session) is None
     try:
         cfg = form.to_config(session, values)
-        timed = session.timing[1] if session.timing and session.timing[0] == timing_key(cfg) else None
-        lines = run_plan(cfg, len(session.cache.table(cfg)), timed)
+        timed = timing_for(session, cfg)
+        n_rows = len(session.cache.table(cfg))
+        lines = run_plan(cfg, n_rows, timed)
     except (ConfigError, DataError) as exc:  # shown in place while the user is still typing
-        return {parts.plan: f"#### What Start will do\n{exc}"}
-    return {parts.plan: "#### What Start will do\n" + "\n".join(f"- {line}" for line in lines)}
+        return {parts.plan: f"#### What Start will do\n{exc}",
+                parts.status: READY_BLOCKED if ready else gr.skip()}
+    return {parts.plan: "#### What Start will do\n" + "\n".join(f"- {line}" for line in lines),
+            parts.status: ready_text(cfg, n_rows) if ready else gr.skip()}
+
+
+READY_BLOCKED = "Not ready yet: the plan below says what to fix before **Start training**."
+
+
+def ready_text(cfg: Any, n_rows: int) -> str:
+    """'Ready: ... trains LoRA adapters on all-MiniLM-L6-v2 with my.csv (120 rows).'"""
+    from core.data.table import source_name
+
+    a = cfg.adapter
+    what = {"lora": "LoRA adapters on",
+            "qlora": f"LoRA adapters on a {cfg.quant.bits}-bit copy of",
+            "full": "every weight of",
+            "freeze": f"the last {a.trainable_layers} layers of"}.get(a.method, f"{a.method} on")
+    model = cfg.model.name_or_path
+    model = f"{model.removeprefix('starter:')} (offline starter)" if model.startswith("starter:") else model
+    return (f"Ready: **Start training** trains {what} `{model}` with `{source_name(cfg)}` "
+            f"({n_rows:,} rows).")
+
+
+def timing_for(session: Session, cfg: Any) -> dict | None:
+    """The session's "Time a few steps" result, if it was measured with these settings."""
+    from core.train.plan import timing_key
+
+    return session.timing[1] if session.timing and session.timing[0] == timing_key(cfg) else None
 
 
 @handler("start training")
 def start_training(form: Form, parts: TrainParts, settings: AppSettings, session: Session, **values: Any) -> dict:
     """Queue a training run with the current settings (a second click returns the same run)."""
+    owner = run_owner(settings, session)
     cfg = checked_config(form, settings, session, values)
     queue = default_queue()
-    before = queue.active_for(session.owner())
-    job = queue.submit(cfg, session.owner(), allow_queue=settings.allow_queue)
+    before = queue.active_for(owner)
+    timed = timing_for(session, cfg)
+    predicted = None
+    if timed:  # summary.json keeps the prediction beside the real time
+        from core.train.timing import predict
+
+        predicted = round(predict(timed, cfg)["total_seconds"], 1)
+    job = queue.submit(cfg, owner, allow_queue=settings.allow_queue, predicted_train_s=predicted)
     note = "Already training: this is your current run." if before is job else ""
     session.job_name = job.name
     return view(parts, session, job, note=note, force=True, shared=settings.allow_queue)
@@ -194,7 +256,8 @@ def resume_training(parts: TrainParts, settings: AppSettings, session: Session) 
     job = _job(session)
     if job is None or job.status not in (Status.STOPPED, Status.FAILED) or last_checkpoint(job.run_dir) is None:
         raise ConfigError("there is no stopped run with a checkpoint to resume")
-    resumed = queue.submit(job.cfg, session.owner(), allow_queue=settings.allow_queue, resume_dir=job.run_dir)
+    resumed = queue.submit(job.cfg, run_owner(settings, session), allow_queue=settings.allow_queue,
+                           resume_dir=job.run_dir)
     session.events_drawn = session.chart_drawn = -1
     return view(parts, session, resumed, note="Resumed from the last checkpoint.", force=True,
                 shared=settings.allow_queue)
@@ -206,4 +269,6 @@ def training_status(session: Session) -> dict:
     job = _job(session)
     if job is None:
         return status_payload(None)
-    return status_payload(job.snapshot(), default_queue().position(job), job.cfg.model.task)
+    payload = status_payload(job.snapshot(), default_queue().position(job), job.cfg.model.task)
+    payload["message"] = scrub_paths(payload.get("message") or "")
+    return payload

@@ -14,6 +14,7 @@ from core.train.progress import (
 )
 
 from .. import multi_gpu as multi_gpu_section
+from .. import sweep as sweep_section
 from ..common import Form, explain, section_title
 
 TITLE = "Train"
@@ -56,6 +57,7 @@ class TrainParts:
     status_json: gr.JSON
     status_btn: gr.Button
     multi_gpu: multi_gpu_section.MultiGpuParts
+    sweep: sweep_section.SweepParts
 
 
 def layout(ctx: Any) -> TrainParts:
@@ -79,10 +81,10 @@ def layout(ctx: Any) -> TrainParts:
             section_title("Evaluation and checkpoints")
             with gr.Row():
                 form.widget("train", "eval_strategy", kind="radio", label="Evaluate")
-                form.widget("train", "eval_steps", label="Every (steps)", minimum=1)
+                form.widget("train", "eval_steps", label="Every (steps)", said="Evaluate every (steps)", minimum=1)
             with gr.Row():
                 form.widget("train", "save_strategy", kind="radio", label="Save checkpoints")
-                form.widget("train", "save_steps", label="Every (steps)", minimum=1)
+                form.widget("train", "save_steps", label="Every (steps)", said="Save every (steps)", minimum=1)
             with gr.Row():
                 form.widget("train", "early_stopping_patience", label="Early-stopping patience", minimum=0)
                 form.widget("train", "seed", label="Seed")
@@ -101,8 +103,8 @@ def layout(ctx: Any) -> TrainParts:
                 stop_btn = gr.Button("■ Stop", variant="stop", interactive=False, elem_id="train-stop", scale=1)
                 resume_btn = gr.Button("↻ Resume", variant="secondary", interactive=False, elem_id="train-resume",
                                        scale=1)
-            status = gr.Markdown("Ready: press **Start training**. The defaults train LoRA adapters on the "
-                                 "bundled data with the offline starter model.", elem_id="train-status",
+            # Opening the tab replaces this with what Start would train (handlers.ready_text).
+            status = gr.Markdown("Ready: press **Start training**.", elem_id="train-status",
                                  elem_classes=["fts-status"], label="Status", show_label=False)
             progress = gr.HTML(progress_html(None), elem_id="train-progress", padding=False, label="Progress",
                                show_label=False)
@@ -121,13 +123,14 @@ def layout(ctx: Any) -> TrainParts:
             plan = gr.Markdown(elem_id="train-plan", elem_classes=["fts-plan"], label="Plan", container=True,
                                show_label=False)
             multi_gpu = multi_gpu_section.layout()
+    sweep = sweep_section.layout()  # "Try several settings": full width under the run view
     timer = gr.Timer(POLL_SECONDS, active=False)  # ticks only while a run is live
     status_json = gr.JSON(visible=False)
     status_btn = gr.Button(visible=False)
     return TrainParts(start_btn=start_btn, stop_btn=stop_btn, resume_btn=resume_btn, status=status,
                       progress=progress, run_box=run_box, chart=chart, chart_note=chart_note, metrics=metrics,
                       log=log, plan=plan, fields=[f.component for f in form.fields[first_field:]], timer=timer,
-                      status_json=status_json, status_btn=status_btn, multi_gpu=multi_gpu)
+                      status_json=status_json, status_btn=status_btn, multi_gpu=multi_gpu, sweep=sweep)
 
 
 def progress_html(snapshot: Snapshot | None) -> str:

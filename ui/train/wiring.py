@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from .. import multi_gpu as multi_gpu_section
+from .. import sweep as sweep_section
 from .handlers import (
     attach,
     plan_training,
@@ -17,6 +18,9 @@ from .handlers import (
     training_status,
 )
 from .layout import TrainParts
+
+FOLLOW_LOG_JS = """() => { const t = document.querySelector('#train-log textarea');
+  if (t) requestAnimationFrame(() => { t.style.overflowY = 'auto'; t.scrollTop = t.scrollHeight; }); }"""
 
 
 def wire(ctx: Any, parts: TrainParts) -> None:
@@ -37,9 +41,13 @@ def wire(ctx: Any, parts: TrainParts) -> None:
                            api_name="training_status", concurrency_limit=None, show_progress="hidden")
     ctx.loaded.then(functools.partial(attach, parts, settings), inputs=[session], outputs=live,
                     api_visibility="private", show_progress="hidden")
+    # The log follows the run like `tail -f`: Gradio scrolls a textbox down only once, so
+    # new lines would arrive out of sight (in the browser only, no server call).
+    parts.log.change(None, js=FOLLOW_LOG_JS, queue=False, api_visibility="private", show_progress="hidden")
     plan = dict(fn=functools.partial(plan_training, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
-                outputs=[parts.plan], show_progress="hidden")
+                outputs=[parts.plan, parts.status], show_progress="hidden")
     ctx.tab_items[sys.modules[__package__]].select(api_name="plan_training", **plan)
     multi_gpu_section.wire(ctx, parts.multi_gpu)
+    sweep_section.wire(ctx, parts.sweep, parts.timer)
     for comp in parts.fields:
         comp.input(api_visibility="private", trigger_mode="always_last", **plan)

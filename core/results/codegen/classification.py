@@ -169,7 +169,10 @@ def standardise(frame):
 def _split_code(cfg: RunConfig) -> str:
     d = cfg.data
     limit = f"\nstd = std.head({d.max_rows})  # data.max_rows" if d.max_rows else ""
-    return f'''
+    from ..codegen_fixes import fixes_code
+
+    helpers, fixes, leaked = fixes_code(cfg, True)
+    return helpers + f'''
 
 
 def clean(frame):
@@ -181,7 +184,7 @@ def clean(frame):
     return frame.drop_duplicates(subset=cols).reset_index(drop=True)
 
 
-std = clean(standardise(df)){limit}
+std = clean(standardise(df)){fixes}{limit}
 train_ds = Dataset.from_pandas(std, preserve_index=False)
 labels = sorted(set(std["label"]))
 try:
@@ -199,7 +202,7 @@ else:
     # Stratify (keep the label balance in both splits) when every class has 2+ rows.
     stratify = "label" if counts.min() >= 2 and n_val >= len(counts) else None
     split = train_ds.train_test_split(test_size={d.test_size!r}, seed=SEED, stratify_by_column=stratify)
-    train_ds, val_ds = split["train"], split["test"]
+    train_ds, val_ds = split["train"], split["test"]{leaked}
 print(f"{{len(train_ds)}} training rows, {{len(val_ds)}} validation rows")'''
 
 

@@ -218,12 +218,24 @@ for mod in model.modules():  # on CPU, keep 4-bit layers in the layout training 
     if hasattr(mod, "support_avx512bf16_for_cpu"):
         mod.support_avx512bf16_for_cpu = False
 '''
-    return head + kbit + f'''from peft import LoraConfig, TaskType, get_peft_model
+    extra = ""
+    if is_cls:
+        from ...model.methods import CLS_EXTRA_TRAINED
 
+        extra = f'''
+# The head trains in full (PEFT adds classifier/score for SEQ_CLS); so do the layers between
+# the encoder and it: BERT's pooler (dense + tanh on [CLS]) and DistilBERT's new pre_classifier.
+# Frozen, a pooler that was never trained for this (MiniLM was trained with mean pooling)
+# starves the head and the loss sits at ln 2 for epochs.
+extra_trained = sorted({{name.split(".")[-1] for name, _ in model.named_modules()}} & set({sorted(CLS_EXTRA_TRAINED)!r}))
+'''
+    return head + kbit + f'''from peft import LoraConfig, TaskType, get_peft_model
+{extra}
 # LoRA: freeze the model and learn a low-rank update (r={a.r}) beside each target layer;
 # the update is scaled by lora_alpha / r = {a.lora_alpha / a.r:g}.
 lora_config = LoraConfig(r={a.r}, lora_alpha={a.lora_alpha}, lora_dropout={a.lora_dropout!r}, bias={a.bias!r},
-                         target_modules={lora_targets(cfg)!r},
+                         target_modules={lora_targets(cfg)!r},{"""
+                         modules_to_save=extra_trained or None,""" if is_cls else ""}
                          task_type=TaskType.{"SEQ_CLS" if is_cls else "CAUSAL_LM"},
                          fan_in_fan_out=model.config.model_type == "gpt2")  # GPT-2 stores (in, out) weights
 model = get_peft_model(model, lora_config)

@@ -1,0 +1,147 @@
+"""Base vs fine-tuned answers from one copy of the weights (core.results.generations), on a
+tiny random Llama with a ChatML tokenizer (tests/tiny_chat.py): seconds, no training."""
+
+import math
+
+import pytest
+import torch
+from tiny_chat import SYSTEM, chat_tokenizer, tiny_llama
+
+from core.config import GenerateConfig, RunConfig
+from core.model import turns
+from core.results.causal_report import causal_report
+from core.results.generations import (
+    GenerationError,
+    answer_token_losses,
+    base_side,
+    before_after,
+    generate_answers,
+)
+
+GREEDY = GenerateConfig(max_new_tokens=12, repetition_penalty=1.0)
+PAIRS = [([{"role": "user", "content": "What is inflation?"}], "Prices rise over time."),
+         ([{"role": "user", "content": "Hello there, how are you today?"}], "I am fine, thanks."),
+         ("Summarise: the team missed the playoffs.", " Injuries cost them.")]
+
+
+@pytest.fixture(scope="module")
+def tok():
+    return chat_tokenizer()
+
+
+def lora(model, seed=3):
+    """A LoRA with random A and B (init_lora_weights=False), so it changes the answers."""
+    from peft import LoraConfig, get_peft_model
+
+    torch.manual_seed(seed)
+    return get_peft_model(model, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"],
+                                            init_lora_weights=False)).eval()
+
+
+def plain_greedy(model, tok, prompt, n, eos):
+    """A bare model.generate on one prompt: what the engine's answers must equal."""
+    ids = torch.tensor([turns.prompt_ids(tok, prompt)])
+    with torch.no_grad():
+        out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=n, do_sample=False,
+                             eos_token_id=eos, pad_token_id=tok.pad_token_id)
+    return out[0, ids.shape[1]:].tolist()
+
+
+def test_stop_ids_put_end_of_turn_first(tok):
+    im_end = tok.convert_tokens_to_ids("<|im_end|>")
+    assert turns.end_of_turn_id(tok) == im_end
+    gen_cfg = type("G", (), {"eos_token_id": [0]})()  # a base model's <|endoftext|>
+    assert turns.stop_token_ids(tok, gen_cfg) == [im_end, 0]
+    tok2 = chat_tokenizer()
+    tok2.chat_template = None
+    assert turns.end_of_turn_id(tok2) is None and turns.stop_token_ids(tok2) == [im_end]
+
+
+def test_prompts_render_with_the_chat_template(tok):
+    text = turns.prompt_text(tok, PAIRS[0][0])
+    assert text == f"<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\nWhat is inflation?<|im_end|>\n" \
+                   "<|im_start|>assistant\n"
+    assert turns.prompt_text(tok, "raw text") == "raw text"
+    ids, start = turns.answer_span(tok, PAIRS[0][0], "Prices rise.")
+    assert tok.decode(ids[start:]) == "Prices rise.<|im_end|>\n"  # the answer and its end of turn, as TRL trains
+    ids, start = turns.answer_span(tok, "Q:", " yes")
+    assert tok.decode(ids[start:]) == " yes<|im_end|>"  # a plain answer gets eos appended
+
+
+def test_answers_equal_a_bare_generate_and_stop_at_end_of_turn(tok):
+    model = tiny_llama(tok)
+    im_end = tok.convert_tokens_to_ids("<|im_end|>")
+    got = generate_answers(model, tok, [p for p, _ in PAIRS], GREEDY, batch_size=1)
+    for (prompt, _), answer in zip(PAIRS, got):
+        bare = plain_greedy(model, tok, prompt, GREEDY.max_new_tokens, [im_end])
+        kept = bare[:bare.index(im_end)] if im_end in bare else bare
+        assert answer["text"] == tok.decode(kept, skip_special_tokens=True).strip()
+        assert answer["stopped"] == (im_end in bare)
+    # batched (left-padded) decoding gives the same answers as one prompt at a time
+    batched = generate_answers(model, tok, [p for p, _ in PAIRS], GREEDY, batch_size=3)
+    assert [a["text"] for a in batched] == [a["text"] for a in got]
+    # a stop id from the model's generation config (here: the 4th token it would write) ends the answer there
+    bare = plain_greedy(model, tok, PAIRS[0][0], GREEDY.max_new_tokens, [im_end])
+    stop = bare[3]
+    model.generation_config.eos_token_id = stop
+    cut = generate_answers(model, tok, [PAIRS[0][0]], GREEDY)[0]
+    first = bare.index(stop)
+    assert cut["stopped"] and cut["tokens"] == first + 1
+    assert cut["text"] == tok.decode(bare[:first], skip_special_tokens=True).strip()
+
+
+def test_answer_losses_score_only_the_answer_tokens(tok):
+    model = tiny_llama(tok)
+    losses = answer_token_losses(model, tok, PAIRS[:1])
+    ids, start = turns.answer_span(tok, *PAIRS[0])
+    assert len(losses[0]) == len(ids) - start
+    with torch.no_grad():
+        logits = model(torch.tensor([ids])).logits[0]
+    want = torch.nn.functional.cross_entropy(logits[start - 1:-1], torch.tensor(ids[start:]), reduction="none")
+    assert losses[0] == pytest.approx(want.tolist(), abs=1e-5)
+    assert answer_token_losses(model, tok, PAIRS[:1], max_length=start) == [[]]  # answer cut away
+
+
+def test_before_after_toggles_one_adapter(tok):
+    base = tiny_llama(tok)
+    base_answers = [a["text"] for a in generate_answers(base, tok, [p for p, _ in PAIRS], GREEDY)]
+    tuned = lora(base)
+    n_params = sum(p.numel() for p in tuned.parameters())
+    rep = before_after(tuned, tok, PAIRS, GREEDY)
+    assert sum(p.numel() for p in tuned.parameters()) == n_params  # nothing loaded beside it
+    by_prompt = {r["prompt"]: r for r in rep["rows"]}
+    for (prompt, _), want in zip(PAIRS, base_answers):
+        assert by_prompt[turns.prompt_text(tok, prompt)]["base"] == want  # adapter off = the untouched base
+    assert any(r["base"] != r["tuned"] for r in rep["rows"])
+    diffs = [r["difference"] for r in rep["rows"]]
+    assert diffs == sorted(diffs, reverse=True)  # the most changed answers first
+    assert set(rep["base"]) >= {"rouge_l", "chrf", "bleu", "answer_perplexity", "stopped"}
+    assert rep["base"]["answer_perplexity"] != rep["final"]["answer_perplexity"]
+    assert rep["weights"].startswith("one copy") and rep["n"] == 3
+    assert rep["decoding"] == {"do_sample": False, "max_new_tokens": 12, "repetition_penalty": 1.0}
+
+
+def test_a_full_run_needs_the_base_beside_it(tok):
+    model = tiny_llama(tok)
+    with pytest.raises(GenerationError, match="pass the base model"):
+        with base_side(model):
+            pass
+    rep = before_after(tiny_llama(tok, seed=1), tok, PAIRS[:2], GREEDY, base=model)
+    assert rep["weights"].startswith("two copies")
+
+
+def test_causal_report_has_the_summary_keys(tok):
+    cfg = RunConfig().replace(model={"task": "causal-lm"}, generate={"max_new_tokens": 8})
+    tuned = lora(tiny_llama(tok))
+    texts = ["The human heart is a muscular organ about the size of a closed fist.",
+             "Honeybees live in colonies that can hold tens of thousands of insects."]
+    rep = causal_report(cfg, tuned, tok, PAIRS, texts)
+    assert set(rep) == {"generation", "forgetting", "samples", "rows"}
+    f = rep["forgetting"]
+    assert f["n_texts"] == 2 and f["ppl_base"] > 1 and f["ppl_final"] > 1
+    assert f["change"] == pytest.approx(f["ppl_final"] / f["ppl_base"] - 1)
+    assert f["level"] in ("fluent", "some", "forgot") and f["verdict"]
+    assert len(rep["samples"]) == 3 and set(rep["samples"][0]) >= {"prompt", "reference", "base", "tuned"}
+    # the random vocabulary of 600 tokens: a random model is roughly uniform, so ~600 per token
+    assert 20 < f["ppl_base"] < 6000 and math.isfinite(f["ppl_final"])
+    assert causal_report(cfg, tuned, tok, [], []) == {}
