@@ -57,7 +57,7 @@ def test_grids_are_read_like_set_and_validated_by_runconfig():
 
 
 def test_the_budget_caps_points_and_steps_and_limits_apply_to_the_total():
-    base = workshop()  # 300 rows -> 240 training rows / 16 = 15 steps x 3 epochs = 45 steps a point
+    base = workshop().replace(train={"num_train_epochs": 3})  # 240 training rows / 16 = 15 steps x 3 = 45 a point
     grid = {"train.learning_rate": [1e-3, 2e-3, 3e-3, 4e-3]}
     plan = plan_sweep(base, SweepSpec(grid=grid), preflight_points=False)
     assert [p.steps for p in plan.points] == [45] * 4 and plan.total_steps == 180

@@ -143,7 +143,10 @@ def shown_path(path: str) -> str:
     """' (assets/data/x.csv)' for a file of the project; nothing for an upload, whose name the
     page already shows (its place on the server is nobody's business)."""
     from core.data.uploads import project_relative
+    from core.paths import uploads_dir
 
+    if Path(path).resolve().is_relative_to(uploads_dir().resolve()):
+        return ""  # an upload, even when the workspace lies inside the project
     rel = project_relative(path)
     return "" if Path(rel).is_absolute() else f" ({rel})"
 
