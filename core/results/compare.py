@@ -154,6 +154,17 @@ class Comparison:
                                 seed=self.cfg.train.seed, max_length=self.cfg.data.max_length,
                                 add_eos=self.cfg.data.add_eos)
 
+    def chat(self, conv: Any, message: str, gen: Any = None, system: str = "",
+             replies: dict[str, Any] | None = None) -> Iterator[tuple[str, str]]:
+        """One chat turn for both sides, streamed (:func:`core.results.chat.stream_both`)."""
+        from .chat import stream_both
+
+        if self.task != "causal-lm":
+            raise CompareError("this run is a classifier; use classify")
+        with self.lock:
+            yield from stream_both(self.tuned, self.tokenizer, conv, message, gen or self.cfg.generate, base=self.base,
+                                   system=system, seed=self.cfg.train.seed, replies=replies)
+
     def prompts(self, n: int = 3) -> list[str]:
         """Prompts from the validation split: the template up to its last field."""
         from ..data.formats import prompt_part, render_template
