@@ -17,6 +17,7 @@ that stops early (the browser went away) stops the worker at its next token.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -204,11 +205,29 @@ def weights_line(tuned: Any, base: Any = None) -> str:
     """What the chat holds in memory, in words: one copy with the adapter toggled, or two models."""
     from .compare import model_bytes
 
-    mb = model_bytes(tuned) / 2**20
+    mb = model_bytes(tuned)
     if base is None:
-        return (f"One copy of the base weights ({mb:.0f} MB with the adapter): the base answers with the "
+        return (f"One copy of the base weights ({_size(mb)} with the adapter): the base answers with the "
                 "adapter switched off, the fine-tuned one with it on.")
-    bmb = model_bytes(base) / 2**20
-    return (f"Two models in memory: the fine-tuned weights ({mb:.0f} MB) and the base model beside them "
-            f"({bmb:.0f} MB), {mb + bmb:.0f} MB in all. A full or freeze run changed the weights themselves, "
+    bmb = model_bytes(base)
+    return (f"Two models in memory: the fine-tuned weights ({_size(mb)}) and the base model beside them "
+            f"({_size(bmb)}), {_size(mb + bmb)} in all. A full or freeze run changed the weights themselves, "
             "so there is no adapter to switch off.")
+
+
+def _size(n_bytes: int) -> str:
+    mb = n_bytes / 2**20
+    return f"{mb:.0f} MB" if mb >= 10 else f"{mb:.1f} MB" if mb >= 0.1 else f"{n_bytes / 2**10:.0f} KB"
+
+
+_USER_TURN = re.compile(r"(?:^|\n|>)user\n(.*?)(?:" + "|".join(map(re.escape, turns.END_OF_TURN_MARKERS)) + ")", re.S)
+_SPECIAL = re.compile(r"<\|[^|>]{1,40}\|>|</?s>|<end_of_turn>|<start_of_turn>")
+
+
+def shown_prompt(prompt: str) -> str:
+    """A rendered chat prompt as a reader wants it: its last user message (the template's
+    markup and default system prompt left out); a plain prompt as it is, markup removed."""
+    found = list(_USER_TURN.finditer(prompt))
+    if found:
+        return found[-1].group(1).strip()
+    return _SPECIAL.sub("", prompt).strip()

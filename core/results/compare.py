@@ -171,6 +171,13 @@ class Comparison:
         from ..data.prepare import prepare
         from ..data.sources import read_source
 
+        if self.cfg.data.prompt_format == "chat":  # the user's messages, not the template's markup
+            from .causal_report import validation_pairs
+            from .chat import shown_prompt
+
+            prepared = prepare(self.cfg, self.tokenizer)
+            pairs = validation_pairs(prepared.validation.to_list(), prepared.template, self.tokenizer, limit=n)
+            return [str(p[-1]["content"]) if isinstance(p, list) else shown_prompt(str(p)) for p, _ in pairs]
         if self.template:
             part = prompt_part(self.template)
             df = read_source(self.cfg.data)
@@ -179,11 +186,6 @@ class Comparison:
             rows = [r for r in df.to_dict("records") if render_template(self.template, r) in seen][:n]
             return [render_template(part, r).rstrip() for r in rows]
         prepared = prepare(self.cfg, self.tokenizer)  # a chat-format run renders with the tokenizer's template
-        if self.cfg.data.prompt_format == "chat":  # the user's messages, not the template's markup
-            from .causal_report import validation_pairs
-
-            pairs = validation_pairs(prepared.validation.to_list(), prepared.template, self.tokenizer, limit=n)
-            return [str(p[-1]["content"]) if isinstance(p, list) else str(p) for p, _ in pairs]
         return [" ".join(t.split()[:4]) for t in prepared.validation["text"][:n]]
 
     def _encode_prompt(self, prompt: str) -> Any:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 import html
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
+
+from core.results.chat import shown_prompt as prompt_display
 
 from ..common import Session, handler, section_title
 
@@ -24,7 +25,6 @@ COLUMNS = ["Prompt", "Reference", "Base answer", "Fine-tuned answer", "ROUGE-L b
 SCORES = (("ROUGE-L (0-1)", "rouge_l", "{:.3f}", True), ("chrF (0-100)", "chrf", "{:.1f}", True),
           ("BLEU (0-100)", "bleu", "{:.1f}", True), ("answer perplexity", "answer_perplexity", "{:.2f}", False),
           ("answers that ended their turn", "stopped", "{:.0%}", True))
-SPECIAL = re.compile(r"<\|[^|>]{1,40}\|>|</?s>|<end_of_turn>|<start_of_turn>")
 
 
 @dataclass
@@ -46,15 +46,6 @@ def answers_layout() -> AnswersParts:
 
 
 # --------------------------------------------------------------------------- views
-def prompt_display(prompt: str) -> str:
-    """A rendered chat prompt as a reader wants it: the last user message (the template's
-    markup and the default system prompt left out); a plain prompt as it is."""
-    m = list(re.finditer(r"(?:^|\n|>)user\n(.*?)(?:<\|im_end\|>|<\|eot_id\|>|<end_of_turn>|<\|end\|>)", prompt, re.S))
-    if m:
-        return m[-1].group(1).strip()
-    return SPECIAL.sub("", prompt).strip()
-
-
 def _short(text: str, limit: int = 400) -> str:
     text = str(text or "")
     return text if len(text) <= limit else text[:limit].rstrip() + " …"

@@ -162,5 +162,8 @@ def wire_chat(ctx: Any, parts: ChatParts, comparison: Any, cache: Any, run: Any)
                 outputs=[parts.base_chat, parts.tuned_chat, parts.message, parts.note])
     parts.send.click(api_name="compare_chat", **chat)
     parts.message.submit(api_visibility="private", **chat)
-    parts.reset.click(functools.partial(compare_chat_reset, parts), inputs=[session, cache],
-                      outputs=[parts.base_chat, parts.tuned_chat, parts.message], api_name="compare_chat_reset")
+    reset = dict(fn=functools.partial(compare_chat_reset, parts), inputs=[session, cache],
+                 outputs=[parts.base_chat, parts.tuned_chat, parts.message])
+    parts.reset.click(api_name="compare_chat_reset", **reset)
+    for box in (parts.base_chat, parts.tuned_chat):  # a chatbot's own clear button starts again on both sides
+        box.clear(api_visibility="private", **reset)
