@@ -16,6 +16,7 @@ MEASURES = (
     "cold_start",
     "memory",
     "compare_cost",
+    "chat_generation",
     "quality_per_minute",
     "gpu_mfu",
 )
