@@ -196,6 +196,33 @@ def trained_smollm2_run(smollm2_dir):
     return job
 
 
+@pytest.fixture(scope="session")
+def tiny_chat_run():
+    """A short real LoRA chat run on the tiny ChatML Llama (tests/tiny_chat.py) over the
+    bundled instructions, with the end-of-run report (generations.jsonl, the forgetting check
+    on assets/data/general.txt): a finished causal run in seconds, for the Compare tests.
+    App tests copy its folder into their server's workspace (its config names the base
+    model by absolute path, so the copy loads)."""
+    from tiny_chat import save_tiny_chat_model
+
+    from core.config import RunConfig
+    from core.paths import runs_dir, workspace
+    from core.train.job import Job
+
+    base = save_tiny_chat_model(workspace() / "tiny-chat-llama-shared")
+    cfg = RunConfig().replace(
+        model={"name_or_path": str(base), "task": "causal-lm"},
+        adapter={"method": "lora", "target_modules": ["q_proj", "v_proj", "up_proj", "down_proj"], "r": 8,
+                 "lora_alpha": 16},
+        data={"path": "assets/data/instructions.jsonl", "max_length": 96, "max_rows": 48},
+        train={"max_steps": 16, "learning_rate": 2e-2, "eval_strategy": "no", "save_strategy": "no",
+               "per_device_train_batch_size": 8, "report_to": "none"},
+        generate={"max_new_tokens": 10, "eval_samples": 4})
+    job = Job(cfg, run_dir=runs_dir() / "tiny-chat-shared").run()
+    assert job.status == "finished", job.message
+    return job
+
+
 FLAGSHIP_SEEDS = (42, 7)
 
 
@@ -239,8 +266,8 @@ def browser(tmp_path_factory):
 
 
 # --------------------------------------------------------------------------- markers
-SLOW_FIXTURES = {"app_server", "app_factory", "trained_lora_run", "browser", "smollm2_dir", "smollm2_tokenizer",
-                 "tiny_llama_dir", "trained_smollm2_run"}
+SLOW_FIXTURES = {"app_server", "app_factory", "trained_lora_run", "tiny_chat_run", "browser", "smollm2_dir",
+                 "smollm2_tokenizer", "tiny_llama_dir", "trained_smollm2_run"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -39,7 +39,7 @@ def chat_run(tmp_path_factory):
     cfg = RunConfig().replace(
         model={"name_or_path": str(base), "task": "causal-lm"},
         adapter={"method": "lora", "target_modules": ["q_proj", "v_proj", "up_proj", "down_proj"], "r": 8, "lora_alpha": 16},
-        data={"path": "assets/data/instructions.jsonl", "prompt_format": "chat", "max_length": 96, "max_rows": 48},
+        data={"path": "assets/data/instructions.jsonl", "max_length": 96, "max_rows": 48},
         train={"max_steps": 16, "learning_rate": 2e-2, "eval_strategy": "no", "save_strategy": "no",
                "per_device_train_batch_size": 8, "report_to": "none"},
         generate={"max_new_tokens": 10, "eval_samples": 4})

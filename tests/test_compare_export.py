@@ -140,7 +140,7 @@ def test_causal_compare_streams_both_sides(tmp_path):
 
 def test_chat_compare_wraps_prompts_in_the_chat_template(trained_smollm2_run):
     comp = Comparison(trained_smollm2_run.run_dir)
-    assert comp.chat and comp.is_adapter
+    assert comp.is_chat and comp.is_adapter
     prompts = comp.prompts(2)
     assert len(prompts) == 2 and all("\n" not in p and "<|im_start|>" not in p for p in prompts)  # the user's words
     ids = comp._encode_prompt(prompts[0])[0].tolist()

@@ -17,6 +17,7 @@ MEASURES = (
     "memory",
     "memory_smollm2",
     "compare_cost",
+    "chat_generation",
     "quality_per_minute",
     "gpu_mfu",
 )

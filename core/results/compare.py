@@ -138,7 +138,7 @@ class Comparison:
 
     # ---- generation --------------------------------------------------------------
     @property
-    def chat(self) -> bool:
+    def is_chat(self) -> bool:
         """Whether the run laid its rows out as a conversation (a prompt is then a user turn)."""
         fmt = self.summary.get("prompt_format", "")
         return fmt in ("sharegpt", "messages") or (fmt in ("prompt_completion", "instruction")
@@ -160,6 +160,17 @@ class Comparison:
             return before_after(self.tuned, self.tokenizer, pairs, gen or self.cfg.generate, base=self.base,
                                 seed=self.cfg.train.seed, max_length=self.cfg.data.max_length,
                                 add_eos=self.cfg.data.add_eos)
+
+    def chat(self, conv: Any, message: str, gen: Any = None, system: str = "",
+             replies: dict[str, Any] | None = None) -> Iterator[tuple[str, str]]:
+        """One chat turn for both sides, streamed (:func:`core.results.chat.stream_both`)."""
+        from .chat import stream_both
+
+        if self.task != "causal-lm":
+            raise CompareError("this run is a classifier; use classify")
+        with self.lock:
+            yield from stream_both(self.tuned, self.tokenizer, conv, message, gen or self.cfg.generate, base=self.base,
+                                   system=system, seed=self.cfg.train.seed, replies=replies)
 
     def prompts(self, n: int = 3) -> list[str]:
         """Prompts from the validation split, one line each: the template up to its last field,
@@ -196,7 +207,7 @@ class Comparison:
         from ..data.chat_templates import PLAIN_PROMPT, layout_template
 
         d = self.cfg.data
-        if self.chat:
+        if self.is_chat:
             messages = add_system([{"role": "user", "content": prompt}], d.system_prompt)
             ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
                                                      return_dict=True,
@@ -241,7 +252,7 @@ class Comparison:
                 ctx = self.as_base() if side == "base" else contextlib.nullcontext(self.tuned)
                 with ctx as model:
                     # a chat prompt is markup (system turn, headers): show only the answer
-                    streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=self.chat, skip_special_tokens=True)
+                    streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=self.is_chat, skip_special_tokens=True)
                     set_seed(self.cfg.train.seed)
                     err: list[BaseException] = []
 

@@ -134,7 +134,20 @@ def _learning(ev: Evidence, num_labels: int | None) -> str:
     return ""
 
 
-def hints(events: list[dict[str, Any]], num_labels: int | None = None, finished: bool = False) -> list[Hint]:
+def hints(events: list[dict[str, Any]], num_labels: int | None = None, finished: bool = False,
+          task: str = "", summary: dict[str, Any] | None = None) -> list[Hint]:
+    """The hints for a run's events; a causal-LM run (``task``) also gets the rules of
+    :mod:`core.train.coach_causal`, which read its ``summary`` (the end-of-run report)."""
+    out = _hints(events, num_labels, finished)
+    if task == "causal-lm":
+        from .coach_causal import causal_hints
+
+        seen = {h.kind for h in out}
+        out += [h for h in causal_hints(events, summary) if h.kind not in seen]
+    return out
+
+
+def _hints(events: list[dict[str, Any]], num_labels: int | None, finished: bool) -> list[Hint]:
     ev = _evidence(events, num_labels)
     out = _too_high(ev)
     if out and not all(math.isfinite(x) for x in ev.losses):

@@ -17,6 +17,8 @@ from ..results_common import (
     latest_finished_job,
     run_choices,
 )
+from .answers import stored_view
+from .chat import on_load as chat_on_load
 from .layout import CELL, DISAGREEMENT_COLUMNS, MAX_PROMPTS, N_PROMPTS, CompareCache, CompareParts
 
 
@@ -117,7 +119,15 @@ def compare_load(settings: AppSettings, parts: CompareParts, session: Session, c
         else:
             out.update({parts.prompts: "\n".join(comp.prompts(N_PROMPTS)), parts.outputs: "",
                         parts.gen_note: ""})
+    if not is_cls:
+        out.update(chat_on_load(parts.chat, comp, cache, fresh))
+        out.update(stored_view(parts.answers, comp.run_dir, comp.summary))
     return out
+
+
+def comparison_of(settings: AppSettings, session: Session, cache: CompareCache, run: Any) -> Any:
+    """The loaded Comparison for ``run`` (the chat and answers handlers' way in)."""
+    return _comparison(settings, session, cache, run)[0]
 
 
 def _headline(summary: dict[str, Any], is_cls: bool) -> str:

@@ -9,6 +9,8 @@ from typing import Any
 import gradio as gr
 
 from ..common import Form, explain, section_title
+from .answers import AnswersParts, answers_layout
+from .chat import ChatParts, chat_layout
 
 TITLE = "Compare"
 
@@ -50,6 +52,7 @@ class CompareCache:
     comparison: Any = None
     pair: bool = False  # whether the loaded run classifies pairs of texts
     offered_job: str = ""
+    chat: Any = None  # the chat panel's Conversation (core.results.chat) for the loaded run
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __deepcopy__(self, memo: dict) -> "CompareCache":
@@ -63,7 +66,7 @@ class CompareCache:
         with self.lock:
             if self.comparison is not None and self.name == row["name"]:
                 return self.comparison, False
-            self.comparison, self.name = None, ""  # free the previous model before loading
+            self.comparison, self.name, self.chat = None, "", None  # free the previous model before loading
             self.comparison = Comparison(row["path"])
             self.name = row["name"]
             return self.comparison, True
@@ -97,6 +100,8 @@ class CompareParts:
     generate_btn: gr.Button
     gen_note: gr.Markdown
     outputs: gr.HTML
+    chat: ChatParts
+    answers: AnswersParts
 
 
 def layout(ctx: Any) -> CompareParts:
@@ -148,9 +153,10 @@ def layout(ctx: Any) -> CompareParts:
                                      elem_id="compare-disagreements")
 
     with gr.Column(visible=False) as gen_box:
+        chat = chat_layout()
+        section_title("Continue prompts; the decoding both panels use")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=320, elem_classes=["fts-panel"]):
-                section_title("Prompts")
                 prompts = gr.Textbox(label="One prompt per line", lines=4, max_lines=MAX_PROMPTS,
                                      info="Taken from validation rows the model never trained on; edit freely.",
                                      elem_id="compare-prompts")
@@ -173,12 +179,13 @@ def layout(ctx: Any) -> CompareParts:
         gen_note = gr.Markdown(elem_classes=["fts-hint"], elem_id="compare-gen-note", label="Decoding used",
                                show_label=False)
         outputs = gr.HTML(label="Base and fine-tuned outputs", elem_id="compare-outputs", padding=False)
+        answers = answers_layout()
     return CompareParts(cache=cache, run=run, refresh_btn=refresh_btn, load_btn=load_btn, status=status, empty=empty,
                         cls_box=cls_box, text=text, text_pair=text_pair, classify_btn=classify_btn, verdict=verdict,
                         base_label=base_label, tuned_label=tuned_label, validate_btn=validate_btn,
                         validation_summary=validation_summary, validation_plot=validation_plot,
                         disagreements=disagreements, gen_box=gen_box, prompts=prompts, generate_btn=generate_btn,
-                        gen_note=gen_note, outputs=outputs)
+                        gen_note=gen_note, outputs=outputs, chat=chat, answers=answers)
 
 
 CELL = ("border:1px solid var(--border-color-primary);border-radius:10px;padding:10px 12px;"

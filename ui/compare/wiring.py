@@ -6,7 +6,16 @@ import functools
 import sys
 from typing import Any
 
-from .handlers import compare_classify, compare_generate, compare_load, compare_runs, compare_validation
+from .answers import wire_answers
+from .chat import wire_chat
+from .handlers import (
+    compare_classify,
+    compare_generate,
+    compare_load,
+    compare_runs,
+    compare_validation,
+    comparison_of,
+)
 from .layout import CompareParts
 
 
@@ -14,7 +23,8 @@ def load_outputs(parts: CompareParts) -> list:
     """What loading a run updates (also used by the sweep's "compare it")."""
     return [parts.run, parts.status, parts.empty, parts.cls_box, parts.gen_box, parts.text_pair, parts.verdict,
             parts.base_label, parts.tuned_label, parts.validation_summary, parts.validation_plot,
-            parts.disagreements, parts.prompts, parts.outputs, parts.gen_note]
+            parts.disagreements, parts.prompts, parts.outputs, parts.gen_note, parts.chat.base_chat,
+            parts.chat.tuned_chat, parts.chat.message, parts.chat.note, parts.answers.summary, parts.answers.run_btn, parts.answers.table]
 
 
 def wire(ctx: Any, parts: CompareParts) -> None:
@@ -43,3 +53,6 @@ def wire(ctx: Any, parts: CompareParts) -> None:
     parts.generate_btn.click(functools.partial(compare_generate, form, parts, settings),
                              inputs=[session, parts.cache, parts.run, parts.prompts], inputs_kwargs=form.inputs(),
                              outputs=[parts.outputs, parts.gen_note], api_name="compare_generate")
+    comparison = functools.partial(comparison_of, settings)
+    wire_chat(ctx, parts.chat, comparison, parts.cache, parts.run)
+    wire_answers(parts.answers, comparison, session, parts.cache, parts.run)

@@ -75,7 +75,8 @@ def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: b
     live = snap.live
     out: dict = {parts.status: status_markdown(job, snap, position, note, shared),
                  parts.progress: progress_html(snap),
-                 parts.metrics: _metrics(snap, job.cfg.model.task, len(job.summary.get("labels") or []) or None),
+                 parts.metrics: _metrics(snap, job.cfg.model.task, len(job.summary.get("labels") or []) or None,
+                                         job.summary),
                  parts.start_btn: gr.update(interactive=not live),
                  parts.stop_btn: gr.update(interactive=snap.status in (Status.QUEUED, Status.RUNNING)),
                  parts.resume_btn: gr.update(interactive=not live and snap.status in (Status.STOPPED, Status.FAILED)
@@ -128,20 +129,21 @@ def headline_metric(cfg: Any) -> str | None:
     return "eval_accuracy" if cfg.model.task == "sequence-classification" else None
 
 
-def _metrics(snap: Snapshot, task: str, num_labels: int | None = None) -> str:
+def _metrics(snap: Snapshot, task: str, num_labels: int | None = None, summary: dict | None = None) -> str:
     summary = metric_summary(snap.baseline, snap.final, task)
     text = ""
     if summary:
         text = ("**Validation, before → after training:** " if snap.final
                 else "**Baseline, the untrained model on the validation rows:** ") + summary
-    return text + coach_markdown(snap, num_labels)
+    return text + coach_markdown(snap, num_labels, task, summary)
 
 
-def coach_markdown(snap: Snapshot, num_labels: int | None) -> str:
+def coach_markdown(snap: Snapshot, num_labels: int | None, task: str = "", summary: dict | None = None) -> str:
     """The coach's hints for the curve so far (core.train.coach), with the fix for each."""
     from core.train.coach import hints
 
-    found = hints(snap.events, num_labels=num_labels, finished=snap.status == Status.FINISHED)
+    found = hints(snap.events, num_labels=num_labels, finished=snap.status == Status.FINISHED, task=task,
+                  summary=summary)
     if not found:
         return ""
     return "\n\n" + "\n\n".join(f"> **Coach: {h.title}.** {h.message}  \n> *Try:* {h.fix}" for h in found)
