@@ -210,7 +210,7 @@ def test_cli_estimate_prints_memory_and_time_before_training():
     assert 85e6 < mem["weights"] < 95e6  # MiniLM's 22.7M parameters in fp32 (+ the small head)
     assert mem["activations"] > 0 and mem["total"] > mem["weights"] + mem["activations"] + mem["optimizer"]
     assert 0 < mem["gradients"] < 0.01 * mem["weights"]  # LoRA: gradients for the adapters only
-    assert t["steps_per_epoch"] == 6 and t["total_steps"] == 18 and t["seconds_per_step"] > 0  # 96 rows / 16, 3 epochs
+    assert t["steps_per_epoch"] == 6 and t["total_steps"] == 30 and t["seconds_per_step"] > 0  # 96 rows / 16, 5 epochs
     r = subprocess.run([sys.executable, "-m", "core", "estimate", str(preset), "--set", "data.path=nope.csv"],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and r.stderr.startswith("error: ") and len(r.stderr.strip().splitlines()) == 1

@@ -122,8 +122,42 @@ def build_trainer(cfg: RunConfig, model: Any, inputs: TrainInputs, output_dir: s
         trainer = SFTTrainer(model=model, args=args, train_dataset=inputs.train, eval_dataset=inputs.validation,
                              processing_class=inputs.tokenizer, callbacks=callbacks)
     trainer.remove_callback(PrinterCallback)
+    _seed_length_groups(trainer, cfg.train.seed)
     if cfg.train.early_stopping_patience:
         from transformers import EarlyStoppingCallback
 
         trainer.add_callback(EarlyStoppingCallback(early_stopping_patience=cfg.train.early_stopping_patience))
     return trainer
+
+
+def _seed_length_groups(trainer: Any, seed: int) -> None:
+    """Draw group_by_length's batch order from (seed, epoch) instead of the global RNG.
+
+    transformers' LengthGroupedSampler shuffles with the global generator when an epoch
+    starts; a run resumed mid-epoch restores the generator as it was at the checkpoint, later
+    than that draw, so it trained on other batches than the uninterrupted run (measured: losses
+    apart from the first step after the resume to the epoch's end). An epoch-seeded order is the
+    same both ways; the Trainer calls set_epoch on the sampler at every epoch, resumes included."""
+    original = trainer._get_train_sampler
+
+    def sampler(*args: Any, **kwargs: Any) -> Any:
+        import torch
+        from transformers.trainer_pt_utils import LengthGroupedSampler, get_length_grouped_indices
+
+        found = original(*args, **kwargs)
+        if not isinstance(found, LengthGroupedSampler):
+            return found
+
+        class EpochSeeded(LengthGroupedSampler):
+            epoch = 0
+
+            def set_epoch(self, epoch: int) -> None:
+                self.epoch = int(epoch)
+
+            def __iter__(self) -> Any:
+                g = torch.Generator().manual_seed(seed * 1000 + self.epoch)
+                return iter(get_length_grouped_indices(self.lengths, self.batch_size, generator=g))
+
+        return EpochSeeded(found.batch_size, lengths=found.lengths)
+
+    trainer._get_train_sampler = sampler

@@ -115,9 +115,38 @@ callbacks = []''')
         w(f'''from transformers import EarlyStoppingCallback
 
 callbacks.append(EarlyStoppingCallback(early_stopping_patience={t.early_stopping_patience}))''')
-    w('''trainer = Trainer(model=model, args=args, train_dataset=train_tok, eval_dataset=val_tok,
+    trainer_class = "Trainer"
+    if padding == "group_by_length":
+        trainer_class = "StudioTrainer"
+        w('''
+# group_by_length draws each epoch's batch order from (SEED, epoch), as the studio does, so a
+# run resumed mid-epoch trains on the same batches as one that never stopped (transformers'
+# sampler shuffles with the global generator, which a resume restores to a later state).
+from transformers.trainer_pt_utils import LengthGroupedSampler, get_length_grouped_indices
+
+
+class EpochSeededLengthSampler(LengthGroupedSampler):
+    epoch = 0
+
+    def set_epoch(self, epoch):
+        self.epoch = int(epoch)
+
+    def __iter__(self):
+        g = torch.Generator().manual_seed(SEED * 1000 + self.epoch)
+        return iter(get_length_grouped_indices(self.lengths, self.batch_size, generator=g))
+
+
+class StudioTrainer(Trainer):
+    def _get_train_sampler(self, *args, **kwargs):
+        found = super()._get_train_sampler(*args, **kwargs)
+        if isinstance(found, LengthGroupedSampler):
+            return EpochSeededLengthSampler(found.batch_size, lengths=found.lengths)
+        return found
+''')
+    w(f'''trainer = {trainer_class}(model=model, args=args, train_dataset=train_tok, eval_dataset=val_tok,
                   processing_class=tokenizer, data_collator=collator, compute_metrics=compute_metrics,
-                  callbacks=callbacks)
+                  callbacks=callbacks)''')
+    w('''
 
 baseline = trainer.evaluate()  # the untrained model on the validation split: the number to beat
 def shown(metrics):
