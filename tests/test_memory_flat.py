@@ -12,12 +12,15 @@ import psutil
 from core.config import STARTER_TINY_GPT2, RunConfig
 from core.train.queue import MAX_RECORDS, JobQueue
 
-RUNS = 5
-# The tiny GPT-2 is 8.6M parameters (35 MB in fp32): a leaked model per run would add about
-# that much RSS per run. The first two runs pay for the libraries' one-off allocations (TRL's
-# included: +40 MB from the first to the second run, measured); after them the growth per run
-# must stay under half a leaked model (measured: about 8 MB per run, allocator noise).
-RSS_PER_RUN_MB = 17
+RUNS = 4
+# The tiny GPT-2 is 8.6M parameters (35 MB in fp32). What a run leaves alive is counted
+# exactly: models, and the bytes of every live tensor (weights, gradients, optimizer state),
+# which must not grow from run to run. RSS is the backstop: after the first two runs (the
+# libraries' one-off allocations, TRL's included: +40 MB from the first to the second run)
+# it may drift with the allocator (measured 8-28 MB a run, nothing alive), but not by a
+# leaked model and its optimizer state a run.
+RSS_PER_RUN_MB = 35
+TENSOR_SLACK_MB = 1.0
 
 
 def live_models() -> int:
@@ -27,6 +30,24 @@ def live_models() -> int:
     return sum(isinstance(o, PreTrainedModel) for o in gc.get_objects())
 
 
+def live_tensor_mb() -> float:
+    """Megabytes held by live tensors (each storage counted once)."""
+    import torch
+
+    gc.collect()
+    seen, total = set(), 0
+    for o in gc.get_objects():
+        if isinstance(o, torch.Tensor):
+            try:
+                storage = o.untyped_storage()
+            except (RuntimeError, NotImplementedError):  # meta / sparse tensors hold no bytes here
+                continue
+            if storage.data_ptr() not in seen:
+                seen.add(storage.data_ptr())
+                total += storage.nbytes()
+    return total / 2**20
+
+
 def test_several_runs_in_one_process_keep_no_model_and_rss_flat():
     cfg = RunConfig().replace(model={"name_or_path": STARTER_TINY_GPT2, "task": "causal-lm"},
                               data={"path": "assets/data/quotes.csv", "max_rows": 40, "max_length": 32},
@@ -34,7 +55,7 @@ def test_several_runs_in_one_process_keep_no_model_and_rss_flat():
     queue = JobQueue()
     proc = psutil.Process()
     before = live_models()  # models other tests in this process still hold are not this queue's
-    counts, rss = [], []
+    counts, rss, tensors = [], [], []
     for i in range(RUNS):
         job = queue.submit(cfg, owner=f"owner-{i}")
         deadline = time.time() + 600
@@ -43,8 +64,10 @@ def test_several_runs_in_one_process_keep_no_model_and_rss_flat():
         assert job.status == "finished", job.message
         time.sleep(0.3)  # the worker frees the job's memory right after it ends
         counts.append(live_models())
+        tensors.append(live_tensor_mb())
         rss.append(proc.memory_info().rss / 2**20)
     assert counts == [before] * RUNS, (before, counts)
+    assert max(tensors) - min(tensors) < TENSOR_SLACK_MB, tensors
     assert (rss[-1] - rss[1]) / (RUNS - 2) < RSS_PER_RUN_MB, rss
     assert queue.records() == RUNS <= MAX_RECORDS
 
