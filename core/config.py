@@ -1,6 +1,6 @@
 """RunConfig: the single source of truth for a fine-tuning run.
 
-Small dataclasses (data, sft, model, adapter, quant, train, generate) composed into one
+Small dataclasses (data, sft, dpo, model, adapter, quant, train, generate) composed into one
 ``RunConfig``. The UI builds its widgets from the field metadata (help text and
 choices), the CLI applies ``--set section.field=value`` overrides, presets are YAML
 files holding only the differences from the defaults, and the exported script is
@@ -183,6 +183,34 @@ class SFTSettings(_Section):
                    self.assistant_only_loss)
 
 
+# TRL 1.16 DPOConfig.loss_type values (one of them per run here; TRL also takes a weighted list)
+DPO_LOSS_TYPES = ("sigmoid", "hinge", "ipo", "exo_pair", "nca_pair", "robust", "bco_pair", "sppo_hard", "aot",
+                  "aot_unpaired", "apo_zero", "apo_down", "discopop", "sft", "sigmoid_norm")
+
+
+@dataclass
+class DPOSettings(_Section):
+    """Preference tuning with train.objective dpo (names as in TRL's DPOConfig)."""
+
+    _section = "dpo"
+    beta: float = _f(0.1, "How far the tuned model may drift from the reference (the base with the adapter off): "
+                          "higher = stay closer. For ipo it is the paper's tau.")
+    loss_type: Literal[DPO_LOSS_TYPES] = _f(  # type: ignore[valid-type]
+        "sigmoid", "sigmoid = the DPO paper's loss; ipo = IPO (squared, length-normalised); hinge = SLiC; robust "
+                   "= DPO that expects label_smoothing of the pairs to be flipped; the rest are TRL's variants.")
+    label_smoothing: float = _f(0.0, "robust: share of pairs assumed mislabelled, in [0, 0.5); exo_pair: needs > 0.")
+    precompute_ref_log_probs: bool = _f(False, "Score every pair with the reference once before training instead "
+                                               "of at every step: about a third less work per step, a pass up front.")
+
+    def __post_init__(self) -> None:
+        self._validate_types()
+        _check(self.beta > 0, "dpo.beta", "> 0", self.beta)
+        _check(0.0 <= self.label_smoothing < 0.5, "dpo.label_smoothing", "in [0, 0.5)", self.label_smoothing)
+        if self.loss_type == "exo_pair":
+            _check(self.label_smoothing > 0, "dpo.label_smoothing", "> 0 for loss_type exo_pair (try 1e-3)",
+                   self.label_smoothing)
+
+
 @dataclass
 class ModelConfig(_Section):
     _section = "model"
@@ -240,6 +268,9 @@ class QuantConfig(_Section):
 @dataclass
 class TrainConfig(_Section):
     _section = "train"
+    objective: Literal["sft", "dpo"] = _f(
+        "sft", "Causal LM: sft = learn to write the answers in the data; dpo = learn to prefer the chosen answer of "
+               "prompt/chosen/rejected pairs over the rejected one (preference tuning, settings in dpo.*).")
     learning_rate: float = _f(2e-3, "Peak step size. LoRA likes 5e-4..3e-3; full fine-tuning 1e-5..5e-5.")
     # 5, not the tutorials' 3: the default run (336 rows / 16 = 21 steps per epoch x 5 = 105
     # steps) spends its first ~15 steps leaving ln 2, and with 3 epochs "this product is sick"
@@ -343,6 +374,7 @@ def _safe_name(name: str) -> bool:
 SECTIONS: dict[str, type] = {
     "data": DataConfig,
     "sft": SFTSettings,
+    "dpo": DPOSettings,
     "model": ModelConfig,
     "adapter": AdapterConfig,
     "quant": QuantConfig,
@@ -369,6 +401,7 @@ PRECISIONS = choices(TrainConfig, "precision")
 class RunConfig:
     data: DataConfig = field(default_factory=DataConfig)
     sft: SFTSettings = field(default_factory=SFTSettings)
+    dpo: DPOSettings = field(default_factory=DPOSettings)
     model: ModelConfig = field(default_factory=ModelConfig)
     adapter: AdapterConfig = field(default_factory=AdapterConfig)
     quant: QuantConfig = field(default_factory=QuantConfig)
@@ -379,6 +412,12 @@ class RunConfig:
         if self.model.task == "sequence-classification" and self.data.padding == "packing":
             raise ConfigError("data.padding must not be packing for sequence-classification "
                               "(packing is for causal LM), got 'packing'", key="data.padding")
+        if self.train.objective == "dpo":
+            _check(self.model.task == "causal-lm", "model.task", "causal-lm for train.objective dpo", self.model.task)
+            # The reference is the base with the adapter off: one copy of the weights.
+            _check(self.adapter.method in ("lora", "qlora"), "adapter.method",
+                   "lora or qlora for train.objective dpo (the reference model is the base with the adapter off)",
+                   self.adapter.method)
 
     # ---- conversions -------------------------------------------------------------
     def to_dict(self) -> dict[str, dict[str, Any]]:
