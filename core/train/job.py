@@ -318,7 +318,7 @@ class Job:
         metrics = {k: v for k, v in raw.items()
                    if k.startswith("eval_") and not k.endswith(("_runtime", "_per_second"))
                    and k not in ("eval_num_input_tokens_seen", "eval_model_preparation_time", "eval_num_tokens")}
-        if self.cfg.model.task == "causal-lm" and "eval_loss" in metrics:
+        if self.cfg.model.task == "causal-lm" and self.cfg.train.objective == "sft" and "eval_loss" in metrics:
             metrics["eval_perplexity"] = perplexity(metrics["eval_loss"])
         return metrics
 
@@ -366,16 +366,19 @@ class Job:
         """Causal runs: base vs fine-tuned answers on validation prompts, their scores and the
         forgetting check, into summary.json (core.results.causal_report; generate.eval_samples
         = 0 turns it off). A scoring failure leaves a note; the run still finishes."""
-        if self.cfg.model.task != "causal-lm" or self.cfg.generate.eval_samples <= 0:
+        dpo = self.cfg.train.objective == "dpo"  # DPO: held-out preference accuracy (core.train.dpo), always
+        if self.cfg.model.task != "causal-lm" or (self.cfg.generate.eval_samples <= 0 and not dpo):
             return
         if world_size() > 1:  # sharded weights: generating on one rank alone would hang the others
             self.summary["report_note"] = "before/after answers are not scored for multi-process runs"
             return
         from ..results.causal_report import score_finished_run
+        from .dpo import score_dpo_run
 
         self.message = "scoring answers before and after training"
         try:
-            self.summary.update(score_finished_run(self.cfg, self.run_dir, trainer.model, trainer.processing_class))
+            self.summary.update(score_dpo_run(trainer, self.cfg) if dpo else
+                                score_finished_run(self.cfg, self.run_dir, trainer.model, trainer.processing_class))
         except Exception as exc:  # noqa: BLE001 - extra scores must never fail a finished run
             self.summary["report_note"] = f"the before/after scores could not be computed ({type(exc).__name__})"
         self.message = ""
@@ -465,7 +468,8 @@ class Job:
                 ev["tokens_per_second"] = round((seen - tok_prev) / (now - t_prev), 2)
                 self.progress["tokens_per_second"] = ev["tokens_per_second"]
             self._last_log = (now, seen)
-        elif ev["type"] == "eval" and self.cfg.model.task == "causal-lm" and "eval_loss" in ev:
+        elif ev["type"] == "eval" and self.cfg.model.task == "causal-lm" and self.cfg.train.objective == "sft" \
+                and "eval_loss" in ev:  # a DPO loss is no negative log-likelihood
             from ..results.evaluation import perplexity
 
             ev["eval_perplexity"] = perplexity(ev["eval_loss"])
