@@ -140,8 +140,11 @@ def _metrics(snap: Snapshot, task: str, num_labels: int | None = None) -> str:
 def coach_markdown(snap: Snapshot, num_labels: int | None) -> str:
     """The coach's hints for the curve so far (core.train.coach), with the fix for each."""
     from core.train.coach import hints
+    from core.train.coach_dpo import dpo_hints  # DPO runs: hints from the reward curves
 
-    found = hints(snap.events, num_labels=num_labels, finished=snap.status == Status.FINISHED)
+    finished = snap.status == Status.FINISHED
+    found = hints(snap.events, num_labels=num_labels, finished=finished) + dpo_hints(snap.events, snap.max_steps,
+                                                                                     finished)
     if not found:
         return ""
     return "\n\n" + "\n\n".join(f"> **Coach: {h.title}.** {h.message}  \n> *Try:* {h.fix}" for h in found)
