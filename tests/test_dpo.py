@@ -168,3 +168,12 @@ def test_dpo_coach_hints():
     both = _stream(grow, [0, .5, .75, 1, 1, 1, 1, 1, 1, 1], [-m for m in grow], [-2 * m for m in grow])
     assert kinds(both, max_steps=30) == ["unlearning_both"]
     assert dpo_hints([{"type": "train", "step": 1, "loss": 0.7}]) == []  # an SFT run: nothing to say
+
+
+def test_live_chart_draws_the_reward_curves():
+    from core.results.plots import loss_figure
+
+    events = _stream([0, .2, .5], [0, 1, 1], [0, .1, .3], [0, -.1, -.2])
+    fig = loss_figure([("run", events)])
+    labels = [t.get_text() for ax in fig.axes for leg in [ax.get_legend()] if leg for t in leg.get_texts()]
+    assert labels == ["train loss", "reward margin", "reward accuracy"]
