@@ -1,6 +1,6 @@
 """RunConfig: the single source of truth for a fine-tuning run.
 
-Small dataclasses (data, sft, model, adapter, quant, train, generate) composed into one
+Small dataclasses (data, sft, dpo, model, adapter, quant, train, generate) composed into one
 ``RunConfig``. The UI builds its widgets from the field metadata (help text and
 choices), the CLI applies ``--set section.field=value`` overrides, presets are YAML
 files holding only the differences from the defaults, and the exported script is
@@ -14,13 +14,14 @@ that names the field, e.g. ``train.learning_rate must be > 0, got -1``.
 from __future__ import annotations
 
 import dataclasses
-import math
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+
+from .config_fields import ConfigError, _check, _f, _is_number, _Section, field_choices  # noqa: F401
 
 STARTER_MINILM = "starter:all-MiniLM-L6-v2"
 STARTER_TINY_GPT2 = "starter:tiny-gpt2"
@@ -32,70 +33,6 @@ STARTER_SMOLLM2 = "starter:SmolLM2-135M-Instruct"
 FLAGSHIP_EXAMPLES: tuple[tuple[str, str], ...] = (
     ("this product is sick", "positive"),
 )
-
-
-class ConfigError(ValueError):
-    """A config value is invalid; the message names the field, and ``key`` holds it
-    (``train.learning_rate``) so a UI can say it in its own words ("Learning rate")."""
-
-    def __init__(self, message: str, key: str = "") -> None:
-        super().__init__(message)
-        self.key = key
-
-
-def _f(default: Any, help: str, **kw: Any) -> Any:
-    """A dataclass field with its one-line help text in metadata."""
-    if isinstance(default, (list, dict)):
-        return field(default_factory=lambda d=default: type(d)(d), metadata={"help": help, **kw})
-    return field(default=default, metadata={"help": help, **kw})
-
-
-def _check(cond: bool, name: str, msg: str, value: Any) -> None:
-    if not cond:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        raise ConfigError(f"{name} must be {msg}, got {value!r}", key=name)
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
-class _Section:
-    """Shared behaviour: validate Literal choices and numeric types after init."""
-
-    _section = ""
-
-    def _validate_types(self) -> None:
-        hints = typing.get_type_hints(type(self))
-        for f in dataclasses.fields(self):
-            name = f"{self._section}.{f.name}"
-            value = getattr(self, f.name)
-            hint = hints[f.name]
-            choices = field_choices(hint)
-            if choices is not None:
-                _check(value in choices, name, "one of " + ", ".join(map(str, choices)), value)
-            elif hint is bool:
-                _check(isinstance(value, bool), name, "true or false", value)
-            elif hint is int:
-                _check(isinstance(value, int) and not isinstance(value, bool), name, "an integer", value)
-            elif hint is float:
-                if isinstance(value, int) and not isinstance(value, bool):
-                    setattr(self, f.name, float(value))
-                    value = float(value)
-                _check(_is_number(value), name, "a finite number", value)
-            elif hint is str:
-                _check(isinstance(value, str), name, "a string", value)
-            elif typing.get_origin(hint) is list:
-                _check(isinstance(value, list) and all(isinstance(x, str) for x in value), name,
-                       "a list of strings", value)
-
-
-def field_choices(hint: Any) -> tuple | None:
-    """The allowed values of a ``Literal[...]`` type hint, else None."""
-    if typing.get_origin(hint) is Literal:
-        return typing.get_args(hint)
-    return None
 
 
 @dataclass
@@ -183,6 +120,34 @@ class SFTSettings(_Section):
                    self.assistant_only_loss)
 
 
+# TRL 1.16 DPOConfig.loss_type values (one of them per run here; TRL also takes a weighted list)
+DPO_LOSS_TYPES = ("sigmoid", "hinge", "ipo", "exo_pair", "nca_pair", "robust", "bco_pair", "sppo_hard", "aot",
+                  "aot_unpaired", "apo_zero", "apo_down", "discopop", "sft", "sigmoid_norm")
+
+
+@dataclass
+class DPOSettings(_Section):
+    """Preference tuning with train.objective dpo (names as in TRL's DPOConfig)."""
+
+    _section = "dpo"
+    beta: float = _f(0.1, "How far the tuned model may drift from the reference (the base with the adapter off): "
+                          "higher = stay closer. For ipo it is the paper's tau.")
+    loss_type: Literal[DPO_LOSS_TYPES] = _f(  # type: ignore[valid-type]
+        "sigmoid", "sigmoid = the DPO paper's loss; ipo = IPO (squared, length-normalised); hinge = SLiC; robust "
+                   "= DPO that expects label_smoothing of the pairs to be flipped; the rest are TRL's variants.")
+    label_smoothing: float = _f(0.0, "robust: share of pairs assumed mislabelled, in [0, 0.5); exo_pair: needs > 0.")
+    precompute_ref_log_probs: bool = _f(False, "Score every pair with the reference once before training instead "
+                                               "of at every step: about a third less work per step, a pass up front.")
+
+    def __post_init__(self) -> None:
+        self._validate_types()
+        _check(self.beta > 0, "dpo.beta", "> 0", self.beta)
+        _check(0.0 <= self.label_smoothing < 0.5, "dpo.label_smoothing", "in [0, 0.5)", self.label_smoothing)
+        if self.loss_type == "exo_pair":
+            _check(self.label_smoothing > 0, "dpo.label_smoothing", "> 0 for loss_type exo_pair (try 1e-3)",
+                   self.label_smoothing)
+
+
 @dataclass
 class ModelConfig(_Section):
     _section = "model"
@@ -240,6 +205,9 @@ class QuantConfig(_Section):
 @dataclass
 class TrainConfig(_Section):
     _section = "train"
+    objective: Literal["sft", "dpo"] = _f(
+        "sft", "Causal LM: sft = learn to write the answers in the data; dpo = learn to prefer the chosen answer of "
+               "prompt/chosen/rejected pairs over the rejected one (preference tuning, settings in dpo.*).")
     learning_rate: float = _f(2e-3, "Peak step size. LoRA likes 5e-4..3e-3; full fine-tuning 1e-5..5e-5.")
     # 5, not the tutorials' 3: the default run (336 rows / 16 = 21 steps per epoch x 5 = 105
     # steps) spends its first ~15 steps leaving ln 2, and with 3 epochs "this product is sick"
@@ -343,6 +311,7 @@ def _safe_name(name: str) -> bool:
 SECTIONS: dict[str, type] = {
     "data": DataConfig,
     "sft": SFTSettings,
+    "dpo": DPOSettings,
     "model": ModelConfig,
     "adapter": AdapterConfig,
     "quant": QuantConfig,
@@ -369,6 +338,7 @@ PRECISIONS = choices(TrainConfig, "precision")
 class RunConfig:
     data: DataConfig = field(default_factory=DataConfig)
     sft: SFTSettings = field(default_factory=SFTSettings)
+    dpo: DPOSettings = field(default_factory=DPOSettings)
     model: ModelConfig = field(default_factory=ModelConfig)
     adapter: AdapterConfig = field(default_factory=AdapterConfig)
     quant: QuantConfig = field(default_factory=QuantConfig)
@@ -379,6 +349,12 @@ class RunConfig:
         if self.model.task == "sequence-classification" and self.data.padding == "packing":
             raise ConfigError("data.padding must not be packing for sequence-classification "
                               "(packing is for causal LM), got 'packing'", key="data.padding")
+        if self.train.objective == "dpo":
+            _check(self.model.task == "causal-lm", "model.task", "causal-lm for train.objective dpo", self.model.task)
+            # The reference is the base with the adapter off: one copy of the weights.
+            _check(self.adapter.method in ("lora", "qlora"), "adapter.method",
+                   "lora or qlora for train.objective dpo (the reference model is the base with the adapter off)",
+                   self.adapter.method)
 
     # ---- conversions -------------------------------------------------------------
     def to_dict(self) -> dict[str, dict[str, Any]]:

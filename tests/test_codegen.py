@@ -69,3 +69,37 @@ def test_cli_prints_the_same_script():
     assert r.returncode == 0, r.stderr
     assert r.stdout == render_script(load_config(cfg_path))
     assert "text_pair" in r.stdout and "DataCollatorWithPadding" in r.stdout
+
+
+def test_exported_dpo_script_matches_the_app(tmp_path, tiny_llama_dir):
+    """DPO (TRL's DPOTrainer, reference = adapter off): the script's first logged losses and
+    reward margins are the app's, on a tiny Llama with SmolLM2's tokenizer and chat template."""
+    from core.config import RunConfig
+
+    topics = ["cats", "tea", "rain", "maps", "jazz", "bread", "chess", "boats", "snow", "books", "trees", "bees"]
+    data = tmp_path / "pairs.jsonl"
+    data.write_text("".join(json.dumps({"prompt": f"Tell me about {t}.", "chosen": f"I love {t}, thank you!",
+                                        "rejected": f"No. {t}."}) + "\n" for t in topics))
+    cfg = RunConfig().replace(
+        model={"name_or_path": str(tiny_llama_dir), "task": "causal-lm"},
+        data={"path": str(data), "max_length": 48, "test_size": 0.25},
+        adapter={"method": "lora", "r": 4, "lora_alpha": 8, "lora_dropout": 0.0, "target_modules": ["q_proj", "v_proj"]},
+        train={"objective": "dpo", "max_steps": 4, "per_device_train_batch_size": 3, "per_device_eval_batch_size": 3,
+               "learning_rate": 5e-3, "eval_strategy": "no", "save_strategy": "no", "logging_steps": 1,
+               "report_to": "none"})
+    script = render_script(cfg)
+    assert "DPOTrainer(model=model, ref_model=None" in script and "from core" not in script
+    path = tmp_path / "train.py"
+    path.write_text(script)
+    env = {**os.environ, "OUTPUT_DIR": str(tmp_path / "out")}
+    r = subprocess.run([sys.executable, str(path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "preference accuracy (summed)" in r.stdout
+    logged = [e for e in json.loads((tmp_path / "out" / "log_history.json").read_text()) if "loss" in e]
+    job = Job(cfg, run_dir=tmp_path / "app").run()
+    assert job.status == "finished", job.message
+    app = [e for e in read_events(job.run_dir) if e.get("type") == "train"]
+    assert len(app) == len(logged) == 4
+    assert [e["loss"] for e in app] == pytest.approx([e["loss"] for e in logged], rel=1e-4)
+    assert [e["rewards/margins"] for e in app] == pytest.approx([e["rewards/margins"] for e in logged], abs=1e-5)
+    assert app[3]["loss"] != pytest.approx(app[0]["loss"], abs=1e-4)  # it trained

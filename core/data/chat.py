@@ -9,7 +9,8 @@ format              columns                                        rows given to
 template            any, filled into ``data.template``             ``text``
 sharegpt            ``conversations``: [{from, value}, ...]        ``messages`` (roles mapped)
 messages            ``messages``: [{role, content}, ...]           ``messages``
-(preference)        prompt, chosen, rejected                       - (DPO: not trained here)
+preference          prompt, chosen, rejected (strings or messages) ``prompt`` / ``chosen`` /
+                    or chosen, rejected conversations only         ``rejected`` (train.objective dpo)
 prompt_completion   prompt, completion                             ``prompt`` / ``completion``
 instruction         instruction, optional input, output/response   ``prompt`` / ``completion``
 text                one text column                                ``text``
@@ -17,6 +18,8 @@ text                one text column                                ``text``
 
 Conversations may come from jsonl, json or parquet, and from csv when a cell holds the JSON
 list. A table that matches none raises a DataError naming the formats and the columns found.
+Preference pairs are read only for ``train.objective`` dpo (TRL's DPOTrainer), and a dpo run
+reads nothing else: each side of the mismatch gets a message naming the other objective.
 Prompt/completion and instruction rows become chat messages (``data.chat_template`` model or
 chatml: rendered by the chat template, the answer as the assistant turn) or plain strings
 (plain: the "### Instruction / ### Response" layout). ``data.system_prompt`` goes first in every
@@ -118,11 +121,31 @@ def _chat_kind(df: "pd.DataFrame", column: str) -> str:
                     "{from, value} (ShareGPT) turns")
 
 
-def detect_format(df: "pd.DataFrame", data: DataConfig) -> DetectedFormat:
-    """The format ``df`` is read as (``data.prompt_format``, or detected under auto)."""
+def _preference_columns(df: "pd.DataFrame") -> dict[str, str]:
+    """The prompt/chosen/rejected columns of a preference table ({} when it is not one); an
+    implicit-prompt table (chosen and rejected conversations only) has no prompt column."""
+    lower = {str(c).lower(): str(c) for c in df.columns}
+    if "chosen" not in lower or "rejected" not in lower:
+        return {}
+    cols = {k: lower[k] for k in PREFERENCE_COLUMNS if k in lower}
+    if "prompt" not in cols and not _turn_keys(df[cols["chosen"]].iloc[0] if len(df) else None):
+        return {}  # chosen/rejected strings need a prompt to answer
+    return cols
+
+
+def detect_format(df: "pd.DataFrame", data: DataConfig, objective: str = "sft") -> DetectedFormat:
+    """The format ``df`` is read as (``data.prompt_format``, or detected under auto);
+    ``objective`` is ``train.objective``: dpo reads preference pairs and nothing else."""
     cols = [str(c) for c in df.columns]
     lower = {c.lower(): c for c in cols}
     fmt = data.prompt_format
+    pairs = _preference_columns(df)
+    if objective == "dpo":
+        if not pairs:
+            raise DataError("train.objective dpo trains on preference pairs: columns prompt, chosen and rejected "
+                            "(strings, or lists of role/content messages), or chosen and rejected conversations; "
+                            f"columns are: {', '.join(cols)}. For this data use train.objective sft")
+        return DetectedFormat("preference", pairs)
     if fmt == "template" or (fmt == "auto" and data.template.strip()):
         return DetectedFormat("template")
     if fmt in ("auto", *CHAT_FORMATS):
@@ -137,10 +160,10 @@ def detect_format(df: "pd.DataFrame", data: DataConfig) -> DetectedFormat:
         if fmt != "auto":
             raise DataError(f"data.prompt_format is {fmt} but no conversation column was found; columns are: "
                             f"{', '.join(cols)}. Set data.conversation_column")
-    if fmt == "auto" and all(c in lower for c in PREFERENCE_COLUMNS):
-        # Preference pairs train with DPO (a separate objective); this is where it will plug in.
+    if fmt == "auto" and pairs:
         raise DataError("these rows are preference pairs (prompt, chosen, rejected), which train with DPO, not "
-                        "supervised fine-tuning; for SFT use prompt/completion, instruction or chat data")
+                        "supervised fine-tuning: set train.objective dpo (the Method tab's objective), or for SFT "
+                        "use prompt/completion, instruction or chat data")
     if fmt in ("auto", "prompt_completion"):
         if "prompt" in lower and "completion" in lower:
             return DetectedFormat("prompt_completion", {"prompt": lower["prompt"], "completion": lower["completion"]})
@@ -221,6 +244,8 @@ def sft_row(record: dict[str, Any], detected: DetectedFormat, data: DataConfig, 
     (an empty text or answer, a conversation without an assistant turn)."""
     cols, chat = detected.columns, data.chat_template != "plain"
     fmt = detected.format
+    if fmt == "preference":
+        return preference_row(record, cols, data, where)
     if fmt == "text":
         text = _as_text(record.get(cols["text"]))
         return {"text": text} if text.strip() else None
@@ -253,6 +278,42 @@ def sft_row(record: dict[str, Any], detected: DetectedFormat, data: DataConfig, 
             "completion": [{"role": "assistant", "content": answer}]}
 
 
+def _side(value: Any, where: str, role: str = "assistant") -> list[dict] | str:
+    """One side of a pair: a message list as it is, a string as one ``role`` turn."""
+    turns = _as_list(value)
+    if isinstance(turns, list):
+        return conversation(turns, "messages", where)
+    return [{"role": role, "content": _as_text(value)}]
+
+
+def preference_row(record: dict[str, Any], cols: dict[str, str], data: DataConfig,
+                   where: str = "row") -> dict[str, Any] | None:
+    """One pair -> TRL's conversational preference row (prompt messages, chosen and rejected
+    assistant turns), or with ``data.chat_template`` plain the three strings as they are (TRL then
+    tokenizes them raw and ends each answer with EOS). None when an answer or the prompt is empty,
+    or both answers are the same (nothing to prefer)."""
+    chosen, rejected = record.get(cols["chosen"]), record.get(cols["rejected"])
+    if "prompt" not in cols:  # implicit prompt: the turns both conversations share
+        c, r = _side(chosen, where), _side(rejected, where)
+        n = 0
+        while n < min(len(c), len(r)) - 1 and c[n] == r[n]:
+            n += 1
+        prompt, c, r = c[:n], c[n:], r[n:]
+    else:
+        prompt = record.get(cols["prompt"])
+        if data.chat_template == "plain" and not isinstance(_as_list(prompt), list):
+            row = {"prompt": _as_text(prompt), "chosen": _as_text(chosen), "rejected": _as_text(rejected)}
+            if data.system_prompt.strip():
+                row["prompt"] = data.system_prompt.strip() + "\n\n" + row["prompt"]
+            ok = all(v.strip() for v in row.values()) and row["chosen"] != row["rejected"]
+            return row if ok else None
+        prompt, c, r = _side(prompt, where, "user"), _side(chosen, where), _side(rejected, where)
+    texts = [" ".join(m["content"] for m in side) for side in (prompt, c, r)]
+    if not all(t.strip() for t in texts) or c == r:
+        return None
+    return {"prompt": add_system(prompt, data.system_prompt), "chosen": c, "rejected": r}
+
+
 def row_key(row: dict[str, Any]) -> str:
     """A row's identity for dropping duplicates."""
     return json.dumps(row, sort_keys=True, ensure_ascii=False)
@@ -264,6 +325,12 @@ def flat_row(row: dict[str, Any]) -> tuple[str, int]:
     near-duplicates, short rows, answers that max_length would cut)."""
     if "text" in row:
         return str(row["text"]), -1
+    if "chosen" in row:  # a preference pair: the prompt, the chosen answer (checked), the rejected one
+        prompt = [f"{m['role']}: {m['content']}" for m in row["prompt"]] if isinstance(row["prompt"], list) \
+            else [str(row["prompt"])]
+        side = (lambda v: " ".join(m["content"] for m in v) if isinstance(v, list) else str(v))
+        head = "\n".join(prompt) + "\nchosen: "
+        return head + side(row["chosen"]) + "\nrejected: " + side(row["rejected"]), len(head)
     messages = row_messages(row)
     if messages is None:  # prompt/completion strings
         prompt = str(row["prompt"])
@@ -278,11 +345,12 @@ def flat_row(row: dict[str, Any]) -> tuple[str, int]:
 
 
 def row_messages(row: dict[str, Any]) -> list[dict] | None:
-    """The conversation of a TRL row (prompt + completion joined), None for string rows."""
+    """The conversation of a TRL row (prompt + completion joined; a preference pair: its chosen
+    side), None for string rows."""
     if "messages" in row:
         return list(row["messages"])
     if isinstance(row.get("prompt"), list):
-        return list(row["prompt"]) + list(row["completion"])
+        return list(row["prompt"]) + list(row["completion"] if "completion" in row else row["chosen"])
     return None
 
 
@@ -307,5 +375,5 @@ def render_text(tokenizer: Any, row: dict[str, Any], template: str | None, add_e
     eos = tokenizer.eos_token or ""
     if "text" in row:
         return row["text"] + (eos if add_eos and not row["text"].endswith(eos) else "")
-    completion = row["completion"]
+    completion = row["completion"] if "completion" in row else row["chosen"]
     return row["prompt"] + completion + ("" if completion.endswith(eos) else eos)

@@ -148,7 +148,7 @@ def prepare_frames(cfg: RunConfig, tokenizer: Any = None, strict: bool = True, s
             return stop("no_columns", str(exc))
     else:
         try:
-            detected = detect_format(df, data)
+            detected = detect_format(df, data, cfg.train.objective)
         except DataError as exc:
             return stop("no_columns", str(exc))
         report.prompt_format = detected.format
@@ -239,7 +239,7 @@ def _causal_frame(frame: "pd.DataFrame", is_training: bool, detected: DetectedFo
     import pandas as pd
 
     data = cfg.data
-    found = detected if is_training else detect_format(frame, data)
+    found = detected if is_training else detect_format(frame, data, cfg.train.objective)
     if found.format != detected.format:
         raise DataError(f"the {which} data is {found.format} data but the training data is {detected.format}")
     fill = (lambda r: render_template(data.template, r)) if found.format == "template" else None

@@ -93,7 +93,7 @@ def table_preview(cfg: RunConfig, df: "pd.DataFrame", tokenizer: Any = None) -> 
                                    "Choose another label column")
         return preview
     try:
-        preview.prompt_format = detect_format(df, cfg.data).format
+        preview.prompt_format = detect_format(df, cfg.data, cfg.train.objective).format
     except DataError as exc:
         preview.template_error = str(exc)
         return preview
@@ -117,7 +117,7 @@ def render_first(cfg: RunConfig, df: "pd.DataFrame", tokenizer: Any = None, row:
     if len(df) == 0:
         return "", "the table has no rows"
     try:
-        detected = detect_format(df, cfg.data)
+        detected = detect_format(df, cfg.data, cfg.train.objective)
         i = min(row, len(df) - 1)
         fill = (lambda r: render_template(cfg.data.template, r)) if detected.format == "template" else None
         sft = sft_row(df.iloc[i].to_dict(), detected, cfg.data, cfg.sft, fill, where=f"row {i + 1}")

@@ -45,15 +45,22 @@ def loss_figure(runs: list[tuple[str, list[dict[str, Any]]]], metric: str | None
             ax.plot(*zip(*tr), color=c, lw=1.6, label=f"{label}train loss")
         if ev:
             ax.plot(*zip(*ev), color=c, lw=1.2, ls="--", marker="o", ms=4, label=f"{label}eval loss")
-        m = metric or "eval_accuracy"
-        mv = [(e["step"], e[m]) for e in events if e.get("type") == "eval" and e.get(m) is not None]
+        # DPO (TRL's reward metrics): the margin beside the loss, the reward accuracy on the 0-1 axis
+        margin = [(e["step"], e["rewards/margins"]) for e in events if e.get("type") == "train"
+                  and "rewards/margins" in e]
+        if margin:
+            ax.plot(*zip(*margin), color=c, lw=1.2, ls="-.", label=f"{label}reward margin")
+        m = metric or ("rewards/accuracies" if margin else "eval_accuracy")
+        kind = "train" if m.startswith("rewards/") else "eval"
+        mv = [(e["step"], e[m]) for e in events if e.get("type") == kind and e.get(m) is not None]
         if mv:
             ax2 = ax2 or ax.twinx()
-            ax2.plot(*zip(*mv), color=c, lw=1.0, ls=":", marker="s", ms=4, label=f"{label}{m[5:]}")
-            ax2.set_ylabel(m[5:])
+            name = m[5:] if kind == "eval" else "reward accuracy"
+            ax2.plot(*zip(*mv), color=c, lw=1.0, ls=":", marker="s", ms=4, label=f"{label}{name}")
+            ax2.set_ylabel(name)
             ax2.set_ylim(0, 1.02)
     ax.set_xlabel("optimizer step")
-    ax.set_ylabel("loss")
+    ax.set_ylabel("loss" if not any("rewards/margins" in e for _, evs in runs for e in evs) else "loss, margin")
     ax.grid(alpha=0.3)
     from matplotlib.ticker import MaxNLocator
 

@@ -41,6 +41,7 @@ from .distributed import is_main_process, world_size
 from .loggers import MetricsFile, writers_for
 from .memory import peak_memory_mb, reset_peak_memory
 from .progress import Snapshot
+from .resources import reserve_cores, set_threads, trim_heap  # noqa: F401 - reserve_cores: app.py's
 
 TROUBLESHOOTING = {
     "oom": ("Out of memory. Try, in this order: a smaller per_device_train_batch_size with "
@@ -50,38 +51,6 @@ TROUBLESHOOTING = {
             "lower, or more warmup), or fp16 overflow (use bf16 or fp32)."),
     "disk": "Writing to disk failed ({err}). Free some space; earlier checkpoints were kept.",
 }
-
-
-_RESERVED_CORES = 0  # cores left to the rest of this process (the app's web server)
-
-
-def reserve_cores(n: int) -> None:
-    """Leave ``n`` physical cores to other work in this process while it trains: the app
-    calls this so its web server keeps a core of its own. With every core in PyTorch's
-    thread pool, the Train tab's 1-second poll waited for CPU behind the training threads
-    (413 ms p95 on a quiet 2-core machine, goal 250); the CLI keeps every core."""
-    global _RESERVED_CORES
-    _RESERVED_CORES = max(0, int(n))
-
-
-def set_threads(cfg: RunConfig) -> None:
-    """One PyTorch thread per physical core unless the config says otherwise (minus the
-    cores reserved by :func:`reserve_cores`, at least one); on small machines
-    oversubscription costs more than it gives."""
-    import torch
-
-    n = cfg.train.torch_threads
-    if not n:
-        try:
-            import psutil
-            n = psutil.cpu_count(logical=False) or os.cpu_count() or 1
-        except Exception:  # pragma: no cover
-            n = os.cpu_count() or 1
-        if hasattr(os, "sched_getaffinity"):  # a container or taskset may allow fewer CPUs
-            n = min(n, len(os.sched_getaffinity(0)) or n)
-        n = max(1, n // world_size() - _RESERVED_CORES)  # DDP on one machine: share the cores between ranks
-    if torch.get_num_threads() != n:
-        torch.set_num_threads(n)
 
 
 class _Recorder:
@@ -318,7 +287,7 @@ class Job:
         metrics = {k: v for k, v in raw.items()
                    if k.startswith("eval_") and not k.endswith(("_runtime", "_per_second"))
                    and k not in ("eval_num_input_tokens_seen", "eval_model_preparation_time", "eval_num_tokens")}
-        if self.cfg.model.task == "causal-lm" and "eval_loss" in metrics:
+        if self.cfg.model.task == "causal-lm" and self.cfg.train.objective == "sft" and "eval_loss" in metrics:
             metrics["eval_perplexity"] = perplexity(metrics["eval_loss"])
         return metrics
 
@@ -366,16 +335,19 @@ class Job:
         """Causal runs: base vs fine-tuned answers on validation prompts, their scores and the
         forgetting check, into summary.json (core.results.causal_report; generate.eval_samples
         = 0 turns it off). A scoring failure leaves a note; the run still finishes."""
-        if self.cfg.model.task != "causal-lm" or self.cfg.generate.eval_samples <= 0:
+        dpo = self.cfg.train.objective == "dpo"  # DPO: held-out preference accuracy (core.train.dpo), always
+        if self.cfg.model.task != "causal-lm" or (self.cfg.generate.eval_samples <= 0 and not dpo):
             return
         if world_size() > 1:  # sharded weights: generating on one rank alone would hang the others
             self.summary["report_note"] = "before/after answers are not scored for multi-process runs"
             return
         from ..results.causal_report import score_finished_run
+        from .dpo import score_dpo_run
 
         self.message = "scoring answers before and after training"
         try:
-            self.summary.update(score_finished_run(self.cfg, self.run_dir, trainer.model, trainer.processing_class))
+            self.summary.update(score_dpo_run(trainer, self.cfg) if dpo else
+                                score_finished_run(self.cfg, self.run_dir, trainer.model, trainer.processing_class))
         except Exception as exc:  # noqa: BLE001 - extra scores must never fail a finished run
             self.summary["report_note"] = f"the before/after scores could not be computed ({type(exc).__name__})"
         self.message = ""
@@ -425,7 +397,7 @@ class Job:
                 torch.cuda.empty_cache()
         except Exception:  # pragma: no cover
             pass
-        _trim_heap()
+        trim_heap()
 
     # ---- events ------------------------------------------------------------------
     def _on_train_begin(self, state: Any) -> None:
@@ -465,7 +437,8 @@ class Job:
                 ev["tokens_per_second"] = round((seen - tok_prev) / (now - t_prev), 2)
                 self.progress["tokens_per_second"] = ev["tokens_per_second"]
             self._last_log = (now, seen)
-        elif ev["type"] == "eval" and self.cfg.model.task == "causal-lm" and "eval_loss" in ev:
+        elif ev["type"] == "eval" and self.cfg.model.task == "causal-lm" and self.cfg.train.objective == "sft" \
+                and "eval_loss" in ev:  # a DPO loss is no negative log-likelihood
             from ..results.evaluation import perplexity
 
             ev["eval_perplexity"] = perplexity(ev["eval_loss"])
@@ -512,12 +485,3 @@ def failure_message(exc: BaseException) -> str:
 def run_job(cfg: RunConfig, run_dir: Path | None = None) -> Job:
     """Run one job to completion in this thread (the CLI's entry point)."""
     return Job(cfg, run_dir=run_dir).run()
-
-
-def _trim_heap() -> None:
-    """Give a finished run's freed memory back to the system (glibc keeps freed arenas)."""
-    try:
-        import ctypes
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to trim
-        pass

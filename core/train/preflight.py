@@ -68,7 +68,7 @@ def data_preflight(cfg: RunConfig, table: Any) -> int:
     from ..data.sources import DataError
 
     if cfg.model.task != "sequence-classification":
-        detect_format(table, cfg.data)  # DataError: no format matches, naming the formats and the columns
+        detect_format(table, cfg.data, cfg.train.objective)  # DataError: no format matches, naming the formats and the columns
         return 0  # the rows themselves are checked as the job formats them
     roles = detect_roles(table, cfg.data, cfg.model.task)  # DataError: no text / label column
     counts = label_counts(table, roles.label)

@@ -13,7 +13,8 @@
   ``pad_to_multiple_of=max_length``; dynamic -> the default collator; group_by_length -> the
   Trainer's length-grouped sampler.
 
-A preference objective (TRL's DPOTrainer) would be a third branch in both functions.
+* causal LM with ``train.objective`` dpo: TRL's ``DPOTrainer`` on preference pairs, the
+  reference being the base with the adapter off (:mod:`core.train.dpo`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ def inputs_for(cfg: RunConfig, tokenizer: Any, prepared: Any) -> TrainInputs:
         train = encode_dataset(prepared.train, tokenizer, cfg)
         return TrainInputs(train, encode_dataset(prepared.validation, tokenizer, cfg), list(train["length"]),
                            tokenizer=tokenizer)
+    if cfg.train.objective == "dpo":
+        from .dpo import dpo_inputs
+
+        return dpo_inputs(cfg, tokenizer, prepared)
     return _sft_inputs(cfg, tokenizer, prepared)
 
 
@@ -111,6 +116,10 @@ def build_trainer(cfg: RunConfig, model: Any, inputs: TrainInputs, output_dir: s
                           eval_dataset=inputs.validation, processing_class=inputs.tokenizer,
                           data_collator=make_collator(inputs.tokenizer, cfg),
                           compute_metrics=make_compute_metrics(num_labels), callbacks=callbacks)
+    elif cfg.train.objective == "dpo":
+        from .dpo import build_dpo_trainer
+
+        trainer = build_dpo_trainer(cfg, model, inputs, runtime, kwargs, callbacks)
     else:
         import datasets
         from trl import SFTConfig, SFTTrainer

@@ -208,7 +208,7 @@ def preview_template(form: Form, parts: DataParts, session: Session, **values: A
     df = session.cache.table(cfg)
     text, error = render_first(cfg, df, session.cache.loaded_tokenizer(cfg))
     try:
-        fmt = detect_format(df, cfg.data).format
+        fmt = detect_format(df, cfg.data, cfg.train.objective).format
     except DataError:
         fmt = cfg.data.prompt_format
     return {parts.rendered: gr.update(value=text or error, label=f"Row 1 as the model will see it ({fmt} format)"),

@@ -130,20 +130,22 @@ def headline_metric(cfg: Any) -> str | None:
 
 
 def _metrics(snap: Snapshot, task: str, num_labels: int | None = None, summary: dict | None = None) -> str:
-    summary = metric_summary(snap.baseline, snap.final, task)
+    line = metric_summary(snap.baseline, snap.final, task)
     text = ""
-    if summary:
+    if line:
         text = ("**Validation, before → after training:** " if snap.final
-                else "**Baseline, the untrained model on the validation rows:** ") + summary
-    return text + coach_markdown(snap, num_labels, task, summary)
+                else "**Baseline, the untrained model on the validation rows:** ") + line
+    return text + coach_markdown(snap, num_labels, task, summary)  # the run's summary.json: the causal rules
 
 
 def coach_markdown(snap: Snapshot, num_labels: int | None, task: str = "", summary: dict | None = None) -> str:
     """The coach's hints for the curve so far (core.train.coach), with the fix for each."""
     from core.train.coach import hints
+    from core.train.coach_dpo import dpo_hints  # DPO runs: hints from the reward curves
 
-    found = hints(snap.events, num_labels=num_labels, finished=snap.status == Status.FINISHED, task=task,
-                  summary=summary)
+    finished = snap.status == Status.FINISHED
+    found = hints(snap.events, num_labels=num_labels, finished=finished, task=task, summary=summary) + \
+        dpo_hints(snap.events, snap.max_steps, finished)
     if not found:
         return ""
     return "\n\n" + "\n\n".join(f"> **Coach: {h.title}.** {h.message}  \n> *Try:* {h.fix}" for h in found)

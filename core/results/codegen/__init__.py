@@ -7,8 +7,8 @@ method, the same TrainingArguments keywords (core.train.arguments.training_kwarg
 base-vs-tuned comparison, so with the same seed it logs the same losses as the app. Comments
 say *why* each step is there. One module per objective: :mod:`.classification`
 (transformers.Trainer) and :mod:`.sft` (TRL's SFTTrainer); :mod:`.common` holds what both
-share (model source, method, arguments, data reader). A preference objective (DPO) would be a
-third module.
+share (model source, method, arguments, data reader); :mod:`.dpo` is preference tuning
+(TRL's DPOTrainer, ``train.objective: dpo``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ def render_script(cfg: RunConfig) -> str:
     """The exported train.py for ``cfg``."""
     if cfg.model.task == "sequence-classification":
         from .classification import render
+    elif cfg.train.objective == "dpo":
+        from .dpo import render
     else:
         from .sft import render
     return render(cfg)

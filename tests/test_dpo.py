@@ -1,0 +1,179 @@
+"""Preference tuning (train.objective dpo) on TRL's DPOTrainer: data detection, one copy of the
+weights (the reference is the base with the adapter off), the logged DPO metrics, the held-out
+preference accuracy in summary.json, and the messages for data a DPO run can't use. A tiny
+2-layer Llama with SmolLM2's real tokenizer and chat template keeps it fast."""
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from core.config import ConfigError, RunConfig
+from core.data.chat import detect_format
+from core.data.prepare import prepare
+from core.data.sources import DataError
+from core.results.runs import read_events
+from core.train.job import Job
+
+TOPICS = ["cats", "tea", "rain", "maps", "jazz", "bread", "chess", "boats", "snow", "books", "trees", "clocks",
+          "bees", "kites", "soup", "stars", "shoes", "lamps", "rivers", "bells"]
+
+
+def pairs(n=len(TOPICS)):
+    # Easy pairs: the same short answer shape, one word apart, so a tiny model can learn the
+    # preference in a few steps and the summed score is not decided by length.
+    return [{"prompt": f"Tell me about {t}.", "chosen": f"I love {t}.", "rejected": f"I hate {t}."}
+            for t in TOPICS[:n]]
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def dpo_cfg(model_dir, data_path, **train):
+    return RunConfig().replace(
+        model={"name_or_path": str(model_dir), "task": "causal-lm"},
+        data={"path": str(data_path), "max_length": 48, "test_size": 0.25},
+        adapter={"method": "lora", "r": 8, "lora_alpha": 16, "lora_dropout": 0.0,
+                 "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"]},
+        dpo={"beta": 0.1},
+        train={"objective": "dpo", "max_steps": 12, "per_device_train_batch_size": 5, "per_device_eval_batch_size": 5,
+               "learning_rate": 1e-2, "warmup_ratio": 0.0, "eval_strategy": "no", "save_strategy": "no",
+               "logging_steps": 1, "report_to": "none", **train},
+        generate={"eval_samples": 0})
+
+
+def test_preference_formats_are_detected(tmp_path):
+    data = RunConfig().data
+    plain = pd.DataFrame(pairs(4))
+    assert detect_format(plain, data, "dpo").format == "preference"
+    conv = pd.DataFrame([{"prompt": [{"role": "user", "content": r["prompt"]}],
+                          "chosen": [{"role": "assistant", "content": r["chosen"]}],
+                          "rejected": [{"role": "assistant", "content": r["rejected"]}]} for r in pairs(6)])
+    implicit = pd.DataFrame([{"chosen": r["prompt"] + r["chosen"], "rejected": r["prompt"] + r["rejected"]}
+                             for r in conv.to_dict("records")])
+    cfg = RunConfig().replace(model={"task": "causal-lm"}, train={"objective": "dpo"})
+    for name, frame in (("conv", conv), ("implicit", implicit)):
+        path = tmp_path / f"{name}.jsonl"
+        frame.to_json(path, orient="records", lines=True)
+        prep = prepare(cfg.replace(data={"path": str(path), "test_size": 0.34}))
+        row = prep.train[0]
+        assert prep.detected.format == "preference"
+        # one user turn as the prompt, one assistant turn on each side: what TRL's chat rendering needs
+        assert [m["role"] for m in row["prompt"]] == ["user"] and row["prompt"][0]["content"].startswith("Tell me")
+        assert row["chosen"][0]["content"].startswith("I love") and row["rejected"][0]["content"].startswith("I hate")
+    # plain strings become a user turn and assistant turns too (TRL would tokenize strings raw,
+    # without the chat template the model chats with); data.chat_template plain keeps them strings
+    path = write_jsonl(tmp_path / "plain.jsonl", pairs(8))
+    row = prepare(cfg.replace(data={"path": str(path)})).train[0]
+    assert row["prompt"][0]["role"] == "user" and row["chosen"][0]["role"] == "assistant"
+    row = prepare(cfg.replace(data={"path": str(path), "chat_template": "plain"})).train[0]
+    assert isinstance(row["prompt"], str) and row["chosen"].startswith("I love")
+
+
+def test_wrong_data_for_each_objective_is_named(tmp_path):
+    cfg = RunConfig().replace(model={"task": "causal-lm"}, train={"objective": "dpo"})
+    chat = write_jsonl(tmp_path / "chat.jsonl", [{"prompt": f"q{i}", "completion": f"a{i}"} for i in range(8)])
+    with pytest.raises(DataError, match=r"train.objective dpo trains on preference pairs.*columns are: prompt, "
+                                        r"completion.*train.objective sft"):
+        prepare(cfg.replace(data={"path": str(chat)}))
+    no_chosen = write_jsonl(tmp_path / "half.jsonl", [{"prompt": f"q{i}", "rejected": f"a{i}"} for i in range(8)])
+    with pytest.raises(DataError, match="columns are: prompt, rejected"):
+        prepare(cfg.replace(data={"path": str(no_chosen)}))
+    pref = write_jsonl(tmp_path / "pref.jsonl", pairs(8))
+    with pytest.raises(DataError, match="set train.objective dpo"):
+        prepare(cfg.replace(data={"path": str(pref)}, train={"objective": "sft"}))
+    # pairs with nothing to prefer (identical answers) or an empty side are dropped and counted
+    rows = pairs(8) + [{"prompt": "same", "chosen": "x", "rejected": "x"}, {"prompt": "empty", "chosen": "",
+                                                                            "rejected": "y"}]
+    prep = prepare(cfg.replace(data={"path": str(write_jsonl(tmp_path / "some.jsonl", rows))}))
+    assert prep.report.empty_dropped == 2 and prep.report.n_train + prep.report.n_validation == 8
+    # the reference is the base with the adapter off: DPO needs an adapter, and a causal LM
+    with pytest.raises(ConfigError, match="adapter.method must be lora or qlora for train.objective dpo"):
+        cfg.replace(adapter={"method": "full"})
+    with pytest.raises(ConfigError, match="model.task must be causal-lm"):
+        RunConfig().replace(train={"objective": "dpo"})
+    with pytest.raises(ConfigError, match="dpo.label_smoothing must be > 0 for loss_type exo_pair"):
+        cfg.replace(dpo={"loss_type": "exo_pair"})
+
+
+def test_reference_is_the_adapter_off_and_one_copy(tmp_path, tiny_llama_dir):
+    import torch
+
+    cfg = dpo_cfg(tiny_llama_dir, write_jsonl(tmp_path / "p.jsonl", pairs()))
+    job = Job(cfg, run_dir=tmp_path / "run")
+    trainer = job._setup()
+    model = trainer.model
+    assert trainer.ref_model is None and list(model.peft_config) == ["default"]  # no second model, no "ref" adapter
+    base = sum(p.numel() for n, p in model.named_parameters() if "lora_" not in n)
+    lora = sum(p.numel() for n, p in model.named_parameters() if "lora_" in n)
+    assert lora == job.info.trainable_params and base + lora == sum(p.numel() for p in model.parameters())
+    batch = trainer.data_collator([trainer.train_dataset[i] for i in range(4)])
+    with torch.no_grad():
+        model.base_model.model.model.layers[0].self_attn.q_proj.lora_B.default.weight.fill_(0.05)  # adapter moves
+        ref = trainer.compute_ref_log_probs(model, batch)
+        with model.disable_adapter():
+            off = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+        on = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+    assert not torch.allclose(on, off)
+    lp = torch.log_softmax(off[:, :-1].float(), -1).gather(-1, batch["input_ids"][:, 1:, None])[..., 0]
+    own = (lp * batch["completion_mask"][:, 1:]).sum(-1)
+    n = len(own) // 2
+    assert torch.allclose(torch.stack(ref), torch.stack([own[:n], own[n:]]), atol=1e-4)
+
+
+def test_dpo_run_logs_rewards_and_raises_preference_accuracy(tmp_path, tiny_llama_dir):
+    cfg = dpo_cfg(tiny_llama_dir, write_jsonl(tmp_path / "p.jsonl", pairs()))
+    job = Job(cfg, run_dir=tmp_path / "run").run()
+    assert job.status == "finished", job.message
+    train = [e for e in read_events(job.run_dir) if e["type"] == "train"]
+    assert len(train) == 12
+    for key in ("loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins",
+                "logps/chosen", "logps/rejected"):
+        assert all(key in e for e in train), key
+    assert train[0]["loss"] == pytest.approx(math.log(2), abs=1e-4) and train[0]["rewards/margins"] == 0
+    assert train[-1]["loss"] < 0.65 and train[-1]["rewards/margins"] > train[0]["rewards/margins"]
+    s = json.loads((job.run_dir / "summary.json").read_text())
+    assert s["baseline"]["eval_loss"] == pytest.approx(math.log(2), abs=1e-4)  # policy == reference at the start
+    assert "eval_rewards/accuracies" in s["final"] and "eval_perplexity" not in s["final"]
+    pref = s["preference"]
+    assert pref["pairs"] == 5 and set(pref) >= {"base", "tuned", "base_per_token", "tuned_per_token"}
+    assert pref["tuned"] > pref["base"] and pref["tuned"] == 1.0 and pref["reward_accuracy"] == 1.0
+    assert (job.run_dir / "final" / "adapter_config.json").is_file()
+    assert s["dpo"]["loss_type"] == "sigmoid" and s["prompt_format"] == "preference"
+
+
+def _stream(margins, accuracies, chosen, rejected):
+    return [{"type": "train", "step": i + 1, "loss": 0.69, "rewards/margins": m, "rewards/accuracies": a,
+             "rewards/chosen": c, "rewards/rejected": r}
+            for i, (m, a, c, r) in enumerate(zip(margins, accuracies, chosen, rejected))]
+
+
+def test_dpo_coach_hints():
+    from core.train.coach_dpo import dpo_hints
+
+    kinds = lambda events, **kw: sorted(h.kind for h in dpo_hints(events, **kw))  # noqa: E731
+    # healthy (the prototype's SmolLM2 curve): the margin grows, chosen up, rejected down; accuracy
+    # climbs through the first logs
+    grow = [0, .07, .11, .15, .27, .36, .35, .46, .51, .70]
+    healthy = _stream(grow, [0, .5, .75, 1, 1, 1, 1, 1, 1, 1], [m * .7 for m in grow], [-m * .3 for m in grow])
+    assert kinds(healthy, max_steps=30) == []
+    flat = _stream([0, .01, .0, .02, .01, .0, .01, .02, .01, .0], [0, .5] * 5, [0] * 10, [0] * 10)
+    assert kinds(flat[:5], max_steps=30) == []  # too early to tell
+    assert kinds(flat, max_steps=30) == ["margin_flat"]
+    easy = _stream(grow, [0, 1, 1, 1, 1, 1, 1, 1, 1, 1], [m * .7 for m in grow], [-m * .3 for m in grow])
+    assert kinds(easy, max_steps=30) == ["too_easy"]
+    both = _stream(grow, [0, .5, .75, 1, 1, 1, 1, 1, 1, 1], [-m for m in grow], [-2 * m for m in grow])
+    assert kinds(both, max_steps=30) == ["unlearning_both"]
+    assert dpo_hints([{"type": "train", "step": 1, "loss": 0.7}]) == []  # an SFT run: nothing to say
+
+
+def test_live_chart_draws_the_reward_curves():
+    from core.results.plots import loss_figure
+
+    events = _stream([0, .2, .5], [0, 1, 1], [0, .1, .3], [0, -.1, -.2])
+    fig = loss_figure([("run", events)])
+    labels = [t.get_text() for ax in fig.axes for leg in [ax.get_legend()] if leg for t in leg.get_texts()]
+    assert labels == ["train loss", "reward margin", "reward accuracy"]
