@@ -175,6 +175,20 @@ def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any
             parts.status: ready_text(cfg, n_rows) if ready else gr.skip()}
 
 
+@handler("check what the run trains on")
+def plan_alarms(form: Form, parts: TrainParts, session: Session, **values: Any) -> dict:
+    """Causal LM: the alarms of the Tokenize & pad tab (what would make the run learn the
+    wrong thing), from the session's cache, under the plan. Settings the plan already
+    refuses show no alarms: the plan says what to fix."""
+    from ..common import KNOWN_ERRORS
+    from ..train_view import plan_alarms as alarms_for
+
+    try:
+        return {parts.alarms: alarms_for(session, form.to_config(session, values))}
+    except KNOWN_ERRORS:
+        return {parts.alarms: ""}
+
+
 READY_BLOCKED = "Not ready yet: the plan below says what to fix before **Start training**."
 
 
