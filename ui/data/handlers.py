@@ -215,6 +215,43 @@ def preview_template(form: Form, parts: DataParts, session: Session, **values: A
             parts.columns_row: gr.update(visible=fmt == "instruction")}
 
 
+def tokenizer_at_hand(session: Session, cfg: Any) -> bool:
+    """Whether the model's tokenizer is loaded, or can be loaded from this machine at once
+    (a starter already built, a local folder): the Data tab then shows a chat row rendered by
+    the model's own template. A starter that still needs converting, or a Hub model, waits
+    for the Model tab (which shows the conversion's progress)."""
+    from core.config import STARTER_SMOLLM2
+    from core.model.load import is_local
+
+    if session.cache.loaded_tokenizer(cfg) is not None:
+        return True
+    name = cfg.model.name_or_path
+    if name == STARTER_SMOLLM2:
+        from core.model.smollm2 import needs_conversion
+
+        if needs_conversion():
+            return False
+    elif not name.startswith("starter:") and not is_local(name):
+        return False
+    from ..common import KNOWN_ERRORS
+
+    try:
+        session.cache.tokenizer(cfg)
+    except KNOWN_ERRORS:
+        return False
+    return True
+
+
+@handler("render a row for the model")
+def render_row(form: Form, parts: DataParts, session: Session, **values: Any) -> dict:
+    """Causal LM: row 1 as the model will see it, once the tokenizer is at hand (the
+    light preview before it cannot apply a chat template)."""
+    cfg = form.to_config(session, values)
+    if cfg.model.task != "causal-lm" or not tokenizer_at_hand(session, cfg):
+        return {parts.rendered: gr.skip(), parts.columns_row: gr.skip()}
+    return preview_template(form, parts, session, **values)
+
+
 @handler("update the split", light=True)
 def split_summary(form: Form, parts: DataParts, session: Session, **values: Any) -> dict:
     cfg = form.to_config(session, values)
