@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,17 @@ def _present_columns(session: Session, cfg: Any, df: Any) -> Any:
 
 
 def _short(df: Any) -> Any:
-    """Long cells cut for the preview (the data itself is untouched)."""
-    return df.map(lambda v: v[:PREVIEW_CHARS] + " …" if isinstance(v, str) and len(v) > PREVIEW_CHARS else v)
+    """Long cells cut for the preview (the data itself is untouched). A conversation (a list
+    of role/content messages) reads as "role: content" turns, not as [object Object]."""
+    def cell(v: Any) -> Any:
+        if isinstance(v, (list, tuple)) or type(v).__name__ == "ndarray":
+            v = " | ".join(f"{m.get('role', m.get('from', '?'))}: {m.get('content', m.get('value', ''))}"
+                           if isinstance(m, dict) else str(m) for m in v)
+        elif isinstance(v, dict):
+            v = json.dumps(v, ensure_ascii=False, default=str)
+        return v[:PREVIEW_CHARS] + " …" if isinstance(v, str) and len(v) > PREVIEW_CHARS else v
+
+    return df.map(cell)
 
 
 def column_widths(df: Any) -> list[str]:
