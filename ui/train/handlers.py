@@ -130,11 +130,13 @@ def headline_metric(cfg: Any) -> str | None:
 
 
 def _metrics(snap: Snapshot, task: str, num_labels: int | None = None, summary: dict | None = None) -> str:
-    summary = metric_summary(snap.baseline, snap.final, task)
+    # ``summary`` is the run's summary.json (the causal coach reads its report); the metric
+    # line gets its own name (it once shadowed the dict, and a causal run's poll failed).
+    line = metric_summary(snap.baseline, snap.final, task)
     text = ""
-    if summary:
+    if line:
         text = ("**Validation, before → after training:** " if snap.final
-                else "**Baseline, the untrained model on the validation rows:** ") + summary
+                else "**Baseline, the untrained model on the validation rows:** ") + line
     return text + coach_markdown(snap, num_labels, task, summary)
 
 
