@@ -38,7 +38,7 @@ def test_chips_escape_token_text_and_mark_the_cut():
     out = chips_html(row)
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "&lt;|im_start|&gt;" in out and "fts-tspecial" in out
-    assert token_label("\n") == "⏎" and token_label("") == "∅"
+    assert token_label("\n") == "⏎" and token_label("") == "∅" and token_label(" ") == "␣"
     chips = chips_of(out)
     assert [c["trained"] for c in chips] == [False, False, True, False]
     cut = out.index("fts-cut")

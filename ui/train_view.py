@@ -35,6 +35,8 @@ def token_label(text: str) -> str:
     (a raw newline would break the row of chips) and an empty piece shown as ∅."""
     if text == "":
         return "∅"
+    if text.strip(" ") == "":  # a token of spaces only would draw an empty chip
+        return "␣" * len(text)
     return esc(text.replace("\r", "␍").replace("\n", "⏎").replace("\t", "⇥"))
 
 
