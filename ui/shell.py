@@ -27,6 +27,7 @@ from .common import AppSettings, Form, new_session_state, refuse_remote_code
 TABS = ("data", "model", "tokenizing", "method", "train", "compare", "export", "history", "code")
 
 CSS_PATH = Path(__file__).resolve().parent.parent / "assets" / "style.css"
+TRAIN_VIEW_CSS = CSS_PATH.with_name("train_view.css")  # the trained/masked token view (ui/train_view.py)
 STORAGE_KEY = "fine-tune-studio-client"
 
 
@@ -115,5 +116,5 @@ def launch_options(settings: AppSettings) -> dict[str, Any]:
     # run_history off: Gradio's "Runs" page would keep every call's inputs (uploaded data
     # included) in the browser and be confused with training runs. max_file_size stops giant
     # uploads early; anything over the mode's limit but below it gets the studio's message.
-    return {"theme": theme, "css_paths": [CSS_PATH], "run_history": False,
+    return {"theme": theme, "css_paths": [CSS_PATH, TRAIN_VIEW_CSS], "run_history": False,
             "max_file_size": 4 * upload_limit_bytes(settings.limits)}

@@ -12,11 +12,12 @@ from typing import Any
 
 import gradio as gr
 
-from core.config import ConfigError, field_info
+from core.config import field_info
 from core.data.table import example_text
 from core.data.tokenize import STRATEGY_LABELS
 
 from .common import Form, Session, checked_by_config, explain, handler, section_title
+from .train_view import causal_example, row_index
 
 TITLE = "Tokenize & pad"
 
@@ -31,6 +32,11 @@ training. Examples in one batch must be equally long, so shorter ones are **padd
 **attention mask** (1 = real token, 0 = padding) tells the model to ignore the padding, but
 the padding is still computed, so it costs time. The padding strategies below differ only
 in how much of that wasted work they do.
+
+For a **causal LM** the chips show what the loss is computed on: **green** tokens are
+trained (the answers, and the end-of-turn token that teaches the model to stop), the rest
+(system prompt, user turns, template markup) is masked with label -100. Alarms above the
+chips name anything that would make the run learn the wrong thing.
 """
 
 STRATEGY_COSTS = """
@@ -160,22 +166,23 @@ def comparison_frame(rows: list[dict[str, Any]], used: str) -> Any:
 
 
 # --------------------------------------------------------------------------- handlers
-def _example(session: Session, cfg: Any, index: Any) -> tuple[dict, str]:
+def _example(session: Session, cfg: Any, index: Any) -> tuple[dict, str, str]:
+    """(row position, chips HTML, meta line). Causal LM: what trains, token by token
+    (ui/train_view.py); classification: the encoded text and its attention mask."""
     from core.data.tokenize import token_preview
 
+    if cfg.model.task == "causal-lm":
+        return causal_example(session, cfg, index)
     prepared = session.cache.prepared(cfg)
     tok = session.cache.tokenizer(cfg)
     n = len(prepared.train)
-    try:
-        i = max(0, min(int(float(index or 0)), n - 1))  # out of range: the nearest row
-    except (TypeError, ValueError):
-        raise ConfigError(f"Example must be a row number (0 to {n - 1}), got {index!r}") from None
+    i = row_index(index, n)
     text, pair, label = example_text(prepared, i)
     pv = token_preview(tok, text, pair, cfg)
     meta = (f"**Example {i + 1} of {n:,}**" + (f" · label **{html.escape(label)}**" if label else "")
             + f" · {pv['n_tokens']} tokens" + (f", **{pv['n_truncated']} cut** by max_length {pv['max_length']}"
                                               if pv["n_truncated"] else f", all kept (max_length {pv['max_length']})"))
-    return {"preview": pv, "n": n, "i": i}, meta
+    return {"n": n, "i": i}, chips_html(pv), meta
 
 
 @handler("tokenize the example")
@@ -186,9 +193,9 @@ def tokenize_preview(form: Form, parts: TokenizeParts, session: Session, example
     from core.results.plots import histogram_figure
 
     cfg = form.to_config(session, values)
-    ex, meta = _example(session, cfg, example)
+    ex, chips, meta = _example(session, cfg, example)
     stats = length_stats(session.cache.lengths(cfg), cfg.data.max_length)
-    out = {parts.example_meta: meta, parts.chips: chips_html(ex["preview"]),
+    out = {parts.example_meta: meta, parts.chips: chips,
            parts.example: gr.update(maximum=ex["n"] - 1, value=ex["i"]),
            parts.histogram: histogram_figure(stats), parts.stats: stats_markdown(stats)}
     loaded = session.cache.loaded_model()
@@ -201,8 +208,8 @@ def tokenize_preview(form: Form, parts: TokenizeParts, session: Session, example
 @handler("show the example")
 def show_example(form: Form, parts: TokenizeParts, session: Session, example: Any = 0, **values: Any) -> dict:
     cfg = form.to_config(session, values)
-    ex, meta = _example(session, cfg, example)
-    return {parts.example_meta: meta, parts.chips: chips_html(ex["preview"])}
+    _, chips, meta = _example(session, cfg, example)
+    return {parts.example_meta: meta, parts.chips: chips}
 
 
 @handler("compare padding strategies")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,17 @@ def _present_columns(session: Session, cfg: Any, df: Any) -> Any:
 
 
 def _short(df: Any) -> Any:
-    """Long cells cut for the preview (the data itself is untouched)."""
-    return df.map(lambda v: v[:PREVIEW_CHARS] + " …" if isinstance(v, str) and len(v) > PREVIEW_CHARS else v)
+    """Long cells cut for the preview (the data itself is untouched). A conversation (a list
+    of role/content messages) reads as "role: content" turns, not as [object Object]."""
+    def cell(v: Any) -> Any:
+        if isinstance(v, (list, tuple)) or type(v).__name__ == "ndarray":
+            v = " | ".join(f"{m.get('role', m.get('from', '?'))}: {m.get('content', m.get('value', ''))}"
+                           if isinstance(m, dict) else str(m) for m in v)
+        elif isinstance(v, dict):
+            v = json.dumps(v, ensure_ascii=False, default=str)
+        return v[:PREVIEW_CHARS] + " …" if isinstance(v, str) and len(v) > PREVIEW_CHARS else v
+
+    return df.map(cell)
 
 
 def column_widths(df: Any) -> list[str]:
@@ -213,6 +223,43 @@ def preview_template(form: Form, parts: DataParts, session: Session, **values: A
         fmt = cfg.data.prompt_format
     return {parts.rendered: gr.update(value=text or error, label=f"Row 1 as the model will see it ({fmt} format)"),
             parts.columns_row: gr.update(visible=fmt == "instruction")}
+
+
+def tokenizer_at_hand(session: Session, cfg: Any) -> bool:
+    """Whether the model's tokenizer is loaded, or can be loaded from this machine at once
+    (a starter already built, a local folder): the Data tab then shows a chat row rendered by
+    the model's own template. A starter that still needs converting, or a Hub model, waits
+    for the Model tab (which shows the conversion's progress)."""
+    from core.config import STARTER_SMOLLM2
+    from core.model.load import is_local
+
+    if session.cache.loaded_tokenizer(cfg) is not None:
+        return True
+    name = cfg.model.name_or_path
+    if name == STARTER_SMOLLM2:
+        from core.model.smollm2 import needs_conversion
+
+        if needs_conversion():
+            return False
+    elif not name.startswith("starter:") and not is_local(name):
+        return False
+    from ..common import KNOWN_ERRORS
+
+    try:
+        session.cache.tokenizer(cfg)
+    except KNOWN_ERRORS:
+        return False
+    return True
+
+
+@handler("render a row for the model")
+def render_row(form: Form, parts: DataParts, session: Session, **values: Any) -> dict:
+    """Causal LM: row 1 as the model will see it, once the tokenizer is at hand (the
+    light preview before it cannot apply a chat template)."""
+    cfg = form.to_config(session, values)
+    if cfg.model.task != "causal-lm" or not tokenizer_at_hand(session, cfg):
+        return {parts.rendered: gr.skip(), parts.columns_row: gr.skip()}
+    return preview_template(form, parts, session, **values)
 
 
 @handler("update the split", light=True)

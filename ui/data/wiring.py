@@ -6,7 +6,15 @@ import functools
 from typing import Any
 
 from . import check as check_section
-from .handlers import load_data, preview_template, show_source, split_summary, upload_data, upload_validation
+from .handlers import (
+    load_data,
+    preview_template,
+    render_row,
+    show_source,
+    split_summary,
+    upload_data,
+    upload_validation,
+)
 from .layout import DataParts
 
 
@@ -28,14 +36,18 @@ def wire(ctx: Any, parts: DataParts) -> None:
     outs = refresh_outputs(parts)
     parts.source.change(show_source, parts.source, [parts.bundled_box, parts.upload_box, parts.hub_box],
                         queue=False, api_visibility="private")
-    parts.load_btn.click(api_name="load_data", **refresh_event(ctx, parts))
+    # A causal run's chat row needs the tokenizer's template: a heavier step after the preview.
+    row = dict(fn=functools.partial(render_row, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
+               outputs=[parts.rendered, parts.columns_row], show_progress="hidden", api_visibility="private")
+    parts.load_btn.click(api_name="load_data", **refresh_event(ctx, parts)).then(**row)
     # Dropdowns react to .select (a person picking an option): Gradio also fires .input when
     # a handler replaces a dropdown's choices, with the old value, which no longer validates.
-    parts.bundled.select(api_visibility="private", **refresh_event(ctx, parts))
+    parts.bundled.select(api_visibility="private", **refresh_event(ctx, parts)).then(**row)
     for dd in (parts.text_column, parts.text_pair_column, parts.label_column):
         dd.select(api_visibility="private", show_progress="hidden", **refresh_event(ctx, parts))
     parts.upload.upload(functools.partial(upload_data, form, parts, ctx.settings), inputs=[session, parts.upload],
-                        inputs_kwargs=form.inputs(), outputs=[parts.source, *outs], api_name="upload_data")
+                        inputs_kwargs=form.inputs(), outputs=[parts.source, *outs], api_name="upload_data"
+                        ).then(**row)
     validation = dict(fn=functools.partial(upload_validation, form, parts, ctx.settings), inputs_kwargs=form.inputs(),
                       outputs=[parts.validation_note, parts.split_note])
     parts.validation_file.upload(inputs=[session, parts.validation_file], api_name="upload_validation", **validation)

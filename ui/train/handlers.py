@@ -130,12 +130,14 @@ def headline_metric(cfg: Any) -> str | None:
 
 
 def _metrics(snap: Snapshot, task: str, num_labels: int | None = None, summary: dict | None = None) -> str:
+    # ``summary`` is the run's summary.json (the causal coach reads its report); the metric
+    # line gets its own name (it once shadowed the dict, and a causal run's poll failed).
     line = metric_summary(snap.baseline, snap.final, task)
     text = ""
     if line:
         text = ("**Validation, before → after training:** " if snap.final
                 else "**Baseline, the untrained model on the validation rows:** ") + line
-    return text + coach_markdown(snap, num_labels, task, summary)  # the run's summary.json: the causal rules
+    return text + coach_markdown(snap, num_labels, task, summary)
 
 
 def coach_markdown(snap: Snapshot, num_labels: int | None, task: str = "", summary: dict | None = None) -> str:
@@ -175,6 +177,20 @@ def plan_training(form: Form, parts: TrainParts, session: Session, **values: Any
                 parts.status: READY_BLOCKED if ready else gr.skip()}
     return {parts.plan: "#### What Start will do\n" + "\n".join(f"- {line}" for line in lines),
             parts.status: ready_text(cfg, n_rows) if ready else gr.skip()}
+
+
+@handler("check what the run trains on")
+def plan_alarms(form: Form, parts: TrainParts, session: Session, **values: Any) -> dict:
+    """Causal LM: the alarms of the Tokenize & pad tab (what would make the run learn the
+    wrong thing), from the session's cache, under the plan. Settings the plan already
+    refuses show no alarms: the plan says what to fix."""
+    from ..common import KNOWN_ERRORS
+    from ..train_view import plan_alarms as alarms_for
+
+    try:
+        return {parts.alarms: alarms_for(session, form.to_config(session, values))}
+    except KNOWN_ERRORS:
+        return {parts.alarms: ""}
 
 
 READY_BLOCKED = "Not ready yet: the plan below says what to fix before **Start training**."

@@ -52,6 +52,7 @@ class TrainParts:
     metrics: gr.Markdown
     log: gr.Textbox
     plan: gr.Markdown
+    alarms: gr.HTML
     fields: list
     timer: gr.Timer
     status_json: gr.JSON
@@ -122,6 +123,8 @@ def layout(ctx: Any) -> TrainParts:
                                  elem_id="train-log", buttons=["copy"])
             plan = gr.Markdown(elem_id="train-plan", elem_classes=["fts-plan"], label="Plan", container=True,
                                show_label=False)
+            # Causal LM: the Tokenize & pad tab's alarms again, under the plan (ui/train_view.py)
+            alarms = gr.HTML(elem_id="train-alarms", padding=False)
             multi_gpu = multi_gpu_section.layout()
     sweep = sweep_section.layout()  # "Try several settings": full width under the run view
     timer = gr.Timer(POLL_SECONDS, active=False)  # ticks only while a run is live
@@ -129,7 +132,7 @@ def layout(ctx: Any) -> TrainParts:
     status_btn = gr.Button(visible=False)
     return TrainParts(start_btn=start_btn, stop_btn=stop_btn, resume_btn=resume_btn, status=status,
                       progress=progress, run_box=run_box, chart=chart, chart_note=chart_note, metrics=metrics,
-                      log=log, plan=plan, fields=[f.component for f in form.fields[first_field:]], timer=timer,
+                      log=log, plan=plan, alarms=alarms, fields=[f.component for f in form.fields[first_field:]], timer=timer,
                       status_json=status_json, status_btn=status_btn, multi_gpu=multi_gpu, sweep=sweep)
 
 

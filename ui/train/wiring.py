@@ -10,6 +10,7 @@ from .. import multi_gpu as multi_gpu_section
 from .. import sweep as sweep_section
 from .handlers import (
     attach,
+    plan_alarms,
     plan_training,
     poll_training,
     resume_training,
@@ -46,8 +47,14 @@ def wire(ctx: Any, parts: TrainParts) -> None:
     parts.log.change(None, js=FOLLOW_LOG_JS, queue=False, api_visibility="private", show_progress="hidden")
     plan = dict(fn=functools.partial(plan_training, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
                 outputs=[parts.plan, parts.status], show_progress="hidden")
-    ctx.tab_items[sys.modules[__package__]].select(api_name="plan_training", **plan)
+    # The alarms come a moment after the plan: they need the tokenizer and TRL's tokens
+    # (cached per session, so usually from the Tokenize tab's visit), the plan does not.
+    alarms = dict(fn=functools.partial(plan_alarms, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
+                  outputs=[parts.alarms], show_progress="hidden")
+    ctx.tab_items[sys.modules[__package__]].select(api_name="plan_training", **plan).then(
+        api_name="plan_alarms", **alarms)
     multi_gpu_section.wire(ctx, parts.multi_gpu)
     sweep_section.wire(ctx, parts.sweep, parts.timer)
     for comp in parts.fields:
-        comp.input(api_visibility="private", trigger_mode="always_last", **plan)
+        comp.input(api_visibility="private", trigger_mode="always_last", **plan).then(
+            api_visibility="private", trigger_mode="always_last", **alarms)
