@@ -59,7 +59,6 @@ def test_data_tokenize_train_on_smollm2(app_server, browser, smollm2_dir):
     page_width = page.evaluate("document.documentElement.clientWidth")
     assert box["x"] + box["width"] <= page_width + 1, "the chips stay inside the page"
     page.wait_for_function("document.querySelector('#tok-comparison')?.innerText.includes('packing')")
-    page.locator("#tok-grid img, #tok-grid svg, #tok-grid canvas").first.wait_for()
     page.locator("#tok-chips").scroll_into_view_if_needed()
     shot(page, "train-view-2-tokenize")
     assert_clean(page)

@@ -37,6 +37,12 @@ def test_workshop_preset_fits_the_workshop_limits():
     assert total_steps(cfg, 240) <= WORKSHOP.max_steps
 
 
+def test_the_workshop_chat_preset_fits_the_workshop_limits():
+    cfg = load_config(PRESETS / "workshop-chat.yaml")
+    check_limits(cfg, WORKSHOP, n_train=43, n_params=134_515_008)
+    assert cfg.model.name_or_path == "starter:SmolLM2-135M-Instruct" and total_steps(cfg, 43) <= WORKSHOP.max_steps
+
+
 def test_the_workshop_path_trains_well_under_three_minutes():
     """The time probe (a few real steps, scaled) on the workshop preset: the guided run must
     leave a room of learners time to spare on a 2-core CPU."""

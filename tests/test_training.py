@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SENTIMENT_FAST = RunConfig().replace(
     data={"max_length": 64, "max_rows": 240},
-    train={"max_steps": 30, "learning_rate": 2e-3, "eval_strategy": "no", "save_strategy": "no",
+    train={"max_steps": 48, "learning_rate": 2e-3, "eval_strategy": "no", "save_strategy": "no",
            "logging_steps": 5, "per_device_train_batch_size": 16})
 
 QUOTES_FAST = RunConfig().replace(
@@ -36,8 +36,9 @@ def test_lora_minilm_beats_its_baseline(trained_lora_run):
     assert job.cfg == SENTIMENT_FAST
     s = read_summary(job.run_dir)
     assert s["status"] == "finished"
-    # 30 steps, 48 validation rows (one row = 0.021 accuracy): the eval loss is the steadier
-    # signal. Before LoRA trained the pooler this run moved it by only 0.009 (0.695 -> 0.686).
+    # 48 steps (4 epochs; LoRA sits near ln 2 for the first two: at 30 steps 0.695 -> 0.698),
+    # 48 validation rows (one row = 0.021 accuracy): the eval loss is the steadier signal
+    # (measured 0.695 -> 0.600, accuracy 0.50 -> 0.77).
     assert s["final"]["eval_loss"] < s["baseline"]["eval_loss"] - 0.05, (s["baseline"], s["final"])
     assert s["final"]["eval_accuracy"] > s["baseline"]["eval_accuracy"], (s["baseline"], s["final"])
     assert 0 < s["trainable_params"] < 0.01 * s["total_params"]
@@ -168,9 +169,13 @@ def test_nan_loss_stops_the_run_with_advice(tmp_path, monkeypatch):
 
     real_load = load.load_model
 
-    def poisoned(*args, **kwargs):  # every forward pass returns NaN logits
+    def nan_outputs(mod, inp, out):  # loss, logits and TRL's fused-head log-probs alike
+        return type(out)(**{k: v * float("nan") if torch.is_tensor(v) and v.is_floating_point() else v
+                            for k, v in out.items()})
+
+    def poisoned(*args, **kwargs):  # every forward pass returns NaN outputs
         model, info = real_load(*args, **kwargs)
-        model.register_forward_hook(lambda mod, inp, out: type(out)(**{**out, "loss": out.loss * float("nan")}))
+        model.register_forward_hook(nan_outputs)
         return model, info
 
     monkeypatch.setattr(load, "load_model", poisoned)
@@ -179,7 +184,6 @@ def test_nan_loss_stops_the_run_with_advice(tmp_path, monkeypatch):
     assert job.status == "failed"
     assert "learning rate" in job.message and "fp16" in job.message
     assert job.summary["steps"] < 20  # it stopped early instead of training on NaN
-    del torch
 
 
 def test_cli_writes_the_run_folder(tmp_path):

@@ -44,7 +44,9 @@ class Limits:
 
 
 NO_LIMITS = Limits()
-WORKSHOP = Limits(max_rows=400, max_steps=80, max_length=96, max_params=30_000_000, max_upload_mb=5.0,
+# Room for the causal path too (assets/presets/workshop-chat.yaml): SmolLM2-135M-Instruct (134.5M
+# parameters) with 128-token conversations, a few steps.
+WORKSHOP = Limits(max_rows=400, max_steps=80, max_length=128, max_params=150_000_000, max_upload_mb=5.0,
                   allow_remote_code=False, refuse_over_memory=True, name="workshop")
 
 REMOTE_CODE_OFF = ("model.trust_remote_code is switched off on this shared studio: a model's own Python code "
