@@ -9,7 +9,4 @@ if ! command -v chromium >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "warning: chromium not installed; browser tests will skip"
 fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
-# Two workers (pytest-xdist): much of the suite waits on app servers, browsers and subprocess
-# start-ups, so two cores run it in little more than half the time; tests sharing a trained
-# run stay on one worker (tests/conftest.py: SHARED_RUNS).
-python -m pytest -q -n 2 --dist loadgroup --durations=30 "$@"
+python -m pytest -q --durations=30 "$@"
