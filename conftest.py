@@ -16,11 +16,7 @@ os.environ.setdefault("MPLCONFIGDIR", str(_WORK / "mpl"))
 # One starters folder for the whole session, the app servers it starts included: SmolLM2 is
 # converted once (a minute or two), not once per workspace. Point FTS_STARTERS at a folder of
 # your own to keep the conversion between sessions.
-# Under pytest-xdist every worker imports this file: the workers of one run share the folder
-# (named by xdist's run id), and the conversion's own locks let one of them convert.
-_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
-_SHARED = Path(tempfile.gettempdir()) / f"fts-tests-run-{_RUN}" if _RUN else _WORK
-os.environ.setdefault("FTS_STARTERS", str(_SHARED / "starters"))
+os.environ.setdefault("FTS_STARTERS", str(_WORK / "starters"))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"

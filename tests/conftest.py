@@ -287,23 +287,13 @@ SLOW_FIXTURES = {"app_server", "app_factory", "trained_lora_run", "tiny_chat_run
                  "smollm2_tokenizer", "tiny_llama_dir", "trained_smollm2_run", "default_runs"}
 
 
-# Under pytest-xdist (`pytest -n 2 --dist loadgroup`, what scripts/test.sh runs) each worker
-# builds session fixtures for itself: the tests sharing one of these trained runs go to one
-# worker, so each run trains once; the other tests stay with their file (module fixtures such
-# as an app server start once).
-SHARED_RUNS = ("default_runs", "trained_smollm2_run", "trained_lora_run", "tiny_chat_run")
-
-
 def pytest_collection_modifyitems(config, items):
     """Mark what starts app servers or trains shared runs as slow (and browser tests as browser),
     so `pytest -m "not slow and not browser"` is the quick loop. Tests that train a model
-    themselves carry `@pytest.mark.slow` (or a module-level `pytestmark`). Group them for
-    pytest-xdist (SHARED_RUNS)."""
+    themselves carry `@pytest.mark.slow` (or a module-level `pytestmark`)."""
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         if used & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
         if "browser" in used:
             item.add_marker(pytest.mark.browser)
-        group = next((name for name in SHARED_RUNS if name in used), item.nodeid.split("::")[0])
-        item.add_marker(pytest.mark.xdist_group(group))

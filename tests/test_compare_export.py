@@ -10,7 +10,7 @@ from core.results.export import ExportError, export_run, push_to_hub, zip_export
 from core.train.job import Job
 
 CFG = RunConfig().replace(data={"max_length": 64, "max_rows": 240},
-                          train={"max_steps": 30, "eval_strategy": "no", "save_strategy": "no", "logging_steps": 5})
+                          train={"max_steps": 48, "eval_strategy": "no", "save_strategy": "no", "logging_steps": 5})
 
 
 @pytest.fixture(scope="module")

@@ -273,7 +273,7 @@ def test_workshop_mode_keeps_runs_within_safe_ranges(app_factory):
     assert "the limit here is 80 (workshop mode)" in str(err.value)
     with pytest.raises(AppError) as err:
         c.predict(max_length=512, api_name="/start_training")
-    assert "max_length (tokens per example) must be &lt;= 96 here (workshop mode)" in str(err.value)
+    assert "max_length (tokens per example) must be &lt;= 128 here (workshop mode)" in str(err.value)
 
 
 def test_the_coach_speaks_up_when_the_learning_rate_is_far_too_high(app_factory):
