@@ -76,3 +76,13 @@ def test_a_classifier_never_gets_a_causal_hint():
     assert kinds(FALLING, bad, task="sequence-classification") == []
     assert len(kinds(FALLING, bad)) == 3  # the same evidence on a causal run: masked, never stops, forgetting
     assert all(FIXES[k] for k in FIXES)
+
+
+@pytest.mark.parametrize("alarm,words", [("template-differs", "differs from the model's own chat template"),
+                                         ("unseen-template", "never saw")])
+def test_a_run_trained_on_another_template_than_inference_uses(alarm, words):
+    summary = {**report(), "sft": {"alarms": ["answer-cut", alarm]}}
+    found = hints(FALLING, task="causal-lm", summary=summary, finished=True)
+    assert [h.kind for h in found] == ["template_mismatch"]
+    assert words in found[0].message and found[0].fix == FIXES["template_mismatch"]
+    assert kinds(FALLING, {**report(), "sft": {"alarms": ["answer-cut"]}}) == []  # other alarms: not this rule

@@ -16,6 +16,10 @@ Rules (each tested on crafted summaries and event streams in tests/test_coach.py
 * memorising — the training loss fell far below 1 nat per token on a tiny training set: the
   model is reciting its few rows (an eval loss well above it confirms it).
 * forgetting — general-text perplexity rose past the forgetting check's tolerance.
+* template_mismatch — the run trained on a layout that differs from the model's own chat
+  template (the data alarms "template-differs" / "unseen-template" the SFT trainer records in
+  summary["sft"]["alarms"]): chat tools prompt the result with the model's template, so what it
+  learnt may not show there.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ FIXES = {
                    "end-of-turn token (<|im_end|> for ChatML); a base model without a chat template needs one.",
     "memorising": "Use more (or more varied) rows, fewer epochs or steps, a lower learning rate or a smaller LoRA r; "
                   "hold out a validation split to see it.",
+    "template_mismatch": "Train with the model's own chat template (data.chat_template=model), or prompt the fine-tuned "
+                         "model with exactly the layout it was trained on; the Tokenize tab shows both.",
     "forgetting": "Lower the learning rate or the epochs (fine-tuning should nudge the model, not overhaul it); "
                   "LoRA with a small r forgets less than full fine-tuning.",
 }
@@ -62,7 +68,22 @@ def causal_hints(events: list[dict[str, Any]], summary: dict[str, Any] | None) -
     summary = summary or {}
     losses = _losses(events)
     out = _answers_masked(losses, summary) + _never_stops(summary) + _memorising(losses, events, summary)
-    return out + _forgetting(summary)
+    return out + _forgetting(summary) + _template_mismatch(summary)
+
+
+TEMPLATE_ALARMS = ("template-differs", "unseen-template")  # core.data.alarms kinds
+
+
+def _template_mismatch(summary: dict[str, Any]) -> list[Hint]:
+    kinds = set((summary.get("sft") or {}).get("alarms") or ())
+    if not kinds & set(TEMPLATE_ALARMS):
+        return []
+    what = ("a model that had no chat template was given one it never saw" if "unseen-template" in kinds
+            else "the layout it trained on differs from the model's own chat template")
+    return [Hint("template_mismatch", "Trained on another template than inference uses",
+                 f"This run trained on conversations laid out by a template other than the one it will be prompted "
+                 f"with: {what}. The answers it learnt may not come out in a chat app that uses the model's "
+                 "template.", FIXES["template_mismatch"])]
 
 
 def _answers_masked(losses: list[float], summary: dict[str, Any]) -> list[Hint]:
