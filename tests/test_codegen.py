@@ -25,7 +25,8 @@ FAST = ["train.max_steps=10", "train.logging_steps=1", "train.eval_strategy=no",
 # The chat preset (LoRA on SmolLM2, TRL's SFTTrainer) in a few short steps: its bundled chat set,
 # or the test fixture where the set is not in this checkout.
 CHAT_FAST = ["train.max_steps=3", "train.logging_steps=1", "train.eval_strategy=no", "train.save_strategy=no",
-             "data.max_rows=40", "data.max_length=128", "train.per_device_train_batch_size=2"]
+             "data.max_rows=40", "data.max_length=128", "train.per_device_train_batch_size=2",
+             "generate.eval_samples=0"]  # parity needs the losses, not the end-of-run answers
 
 
 def _preset(preset):
