@@ -283,3 +283,32 @@ bnb_config = BitsAndBytesConfig(load_in_8bit=True, llm_int8_skip_modules={skip!r
 if model.config.pad_token_id is None:
     model.config.pad_token_id = tokenizer.pad_token_id''')
     return "\n".join(out)
+
+
+def rows_split_code(cfg: RunConfig, noun: str, held: str, what: str) -> str:
+    """The TRL scripts' data step (SFT rows, DPO pairs): ``to_row`` over each source row, empty
+    rows and exact duplicates dropped, data.max_rows, then the validation file or a seeded split."""
+    d = cfg.data
+    limit = f"\nrows = rows[:{d.max_rows}]  # data.max_rows" if d.max_rows else ""
+    return f'''
+
+def rows_of(frame):
+    """{what}, exact duplicates dropped (first kept)."""
+    out, seen = [], set()
+    for record in frame.to_dict("records"):
+        row = to_row(record)
+        key = json.dumps(row, sort_keys=True, ensure_ascii=False)
+        if row is not None and key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+rows = rows_of(df){limit}
+train_ds = Dataset.from_list(rows)
+if val_df is not None:
+    val_ds = Dataset.from_list(rows_of(val_df))
+else:  # hold out a share of the {noun}, reproducibly (seeded)
+    split = train_ds.train_test_split(test_size={d.test_size!r}, seed=SEED)
+    train_ds, val_ds = split["train"], split["test"]
+print(f"{{len(train_ds)}} training {noun}, {{len(val_ds)}} {held}")'''

@@ -21,6 +21,7 @@ from .common import (
     needs,
     precision_line,
     reader_code,
+    rows_split_code,
     tokenizer_code,
 )
 from .common import lora_targets as _targets
@@ -117,29 +118,8 @@ datasets.disable_progress_bars()
     w("\n\n# --- 3. Data: preference pairs in the columns TRL reads ----------------------------")
     w(reader_code(cfg))
     w(_row_code(cfg))
-    limit = f"\nrows = rows[:{d.max_rows}]  # data.max_rows" if d.max_rows else ""
-    w(f'''
+    w(rows_split_code(cfg, "pairs", "held out", "Pairs with something to compare"))
 
-def rows_of(frame):
-    """Pairs with something to compare, exact duplicates dropped (first kept)."""
-    out, seen = [], set()
-    for record in frame.to_dict("records"):
-        row = to_row(record)
-        key = json.dumps(row, sort_keys=True, ensure_ascii=False)
-        if row is not None and key not in seen:
-            seen.add(key)
-            out.append(row)
-    return out
-
-
-rows = rows_of(df){limit}
-train_ds = Dataset.from_list(rows)
-if val_df is not None:
-    val_ds = Dataset.from_list(rows_of(val_df))
-else:  # hold out a share of the pairs, reproducibly (seeded)
-    split = train_ds.train_test_split(test_size={d.test_size!r}, seed=SEED)
-    train_ds, val_ds = split["train"], split["test"]
-print(f"{{len(train_ds)}} training pairs, {{len(val_ds)}} held out")''')
     w("\n\n# --- 4. Model: the plain base (DPOTrainer adds the adapter) ---------------------")
     w(model_load_code(cfg, is_cls=False))
     kbit = ""

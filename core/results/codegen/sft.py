@@ -23,6 +23,7 @@ from .common import (
     needs,
     precision_line,
     reader_code,
+    rows_split_code,
     tokenizer_code,
 )
 
@@ -209,29 +210,8 @@ train_tokenizer.chat_template = get_training_chat_template(tokenizer)''')
     w("\n\n# --- 3. Data: rows in the columns TRL reads ---------------------------------------")
     w(reader_code(cfg))
     w(_row_code(cfg, detected))
-    limit = f"\nrows = rows[:{d.max_rows}]  # data.max_rows" if d.max_rows else ""
-    w(f'''
+    w(rows_split_code(cfg, "rows", "validation rows", "Rows with something to train on"))
 
-def rows_of(frame):
-    """Rows with something to train on, exact duplicates dropped (first kept)."""
-    out, seen = [], set()
-    for record in frame.to_dict("records"):
-        row = to_row(record)
-        key = json.dumps(row, sort_keys=True, ensure_ascii=False)
-        if row is not None and key not in seen:
-            seen.add(key)
-            out.append(row)
-    return out
-
-
-rows = rows_of(df){limit}
-train_ds = Dataset.from_list(rows)
-if val_df is not None:
-    val_ds = Dataset.from_list(rows_of(val_df))
-else:  # hold out a share of the rows, reproducibly (seeded)
-    split = train_ds.train_test_split(test_size={d.test_size!r}, seed=SEED)
-    train_ds, val_ds = split["train"], split["test"]
-print(f"{{len(train_ds)}} training rows, {{len(val_ds)}} validation rows")''')
 
     strip = fmt in ("text", "template") and not d.add_eos
     w(f'''
