@@ -9,13 +9,18 @@ from pathlib import Path
 # measured on a busy 2-core machine; see core/__main__.py).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-_WORK = Path(tempfile.mkdtemp(prefix="fts-tests-"))
-os.environ.setdefault("FTS_WORKSPACE", str(_WORK / "workspace"))
-os.environ.setdefault("HF_HOME", str(_WORK / "hf"))
-os.environ.setdefault("MPLCONFIGDIR", str(_WORK / "mpl"))
-# One starters folder for the whole session, the app servers it starts included: SmolLM2 is
-# converted once (a minute or two), not once per workspace. Point FTS_STARTERS at a folder of
-# your own to keep the conversion between sessions.
+# Each pytest process (each pytest-xdist worker too) gets its own workspace and caches; the
+# controller's would otherwise be inherited by both workers, whose runs would then share folders.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_WORK = Path(tempfile.mkdtemp(prefix=f"fts-tests-{_WORKER or 'main'}-"))
+os.environ["FTS_WORKSPACE"] = str(_WORK / "workspace")
+os.environ["HF_HOME"] = str(_WORK / "hf")
+os.environ["MPLCONFIGDIR"] = str(_WORK / "mpl")
+if _WORKER:
+    # Two workers on a 2-core machine: one PyTorch thread each (core.train.resources honours
+    # OMP_NUM_THREADS), the app servers they start included; oversubscribed OpenMP barriers
+    # cost more than the second thread gives.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("FTS_STARTERS", str(_WORK / "starters"))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"

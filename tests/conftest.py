@@ -190,7 +190,10 @@ def trained_smollm2_run(smollm2_dir):
         adapter={"method": "lora", "r": 8, "lora_alpha": 16, "lora_dropout": 0.0, "target_modules": ALL_LINEAR},
         train={"max_steps": 5, "per_device_train_batch_size": 4, "per_device_eval_batch_size": 8,
                "learning_rate": 1e-3, "warmup_ratio": 0.0, "eval_strategy": "no", "save_strategy": "no",
-               "logging_steps": 1})
+               "logging_steps": 1},
+        # The end-of-run report is half of this fixture's cost: three validation answers of up
+        # to 24 tokens are enough for the Compare table and the export's sample (8 x 40 by default).
+        generate={"eval_samples": 3, "max_new_tokens": 24})
     job = Job(cfg, run_dir=runs_dir() / "shared-smollm2-run").run()
     assert job.status == "finished", job.message
     return job
@@ -285,15 +288,55 @@ def browser(tmp_path_factory):
 # --------------------------------------------------------------------------- markers
 SLOW_FIXTURES = {"app_server", "app_factory", "trained_lora_run", "tiny_chat_run", "browser", "smollm2_dir",
                  "smollm2_tokenizer", "tiny_llama_dir", "trained_smollm2_run", "default_runs"}
+# Session fixtures that train: every module using one runs on the same xdist worker, so each
+# trains once in the whole suite (not once per worker).
+SHARED_RUNS = ("trained_smollm2_run", "trained_lora_run", "default_runs", "tiny_chat_run")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark what starts app servers or trains shared runs as slow (and browser tests as browser),
     so `pytest -m "not slow and not browser"` is the quick loop. Tests that train a model
-    themselves carry `@pytest.mark.slow` (or a module-level `pytestmark`)."""
+    themselves carry `@pytest.mark.slow` (or a module-level `pytestmark`).
+
+    Under pytest-xdist (`-n 2 --dist loadgroup`, scripts/test.sh) each test also gets an
+    xdist_group: its module, merged with every other module that uses the same shared run
+    (module fixtures and shared runs then live on one worker), and the heaviest groups are
+    collected first so the two workers finish together."""
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         if used & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
         if "browser" in used:
             item.add_marker(pytest.mark.browser)
+    if config.getoption("dist", "no") == "loadgroup":
+        _group_for_workers(items)
+
+
+def _group_for_workers(items) -> None:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        parent[find(a)] = find(b)
+
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        for run in SHARED_RUNS:
+            if run in getattr(item, "fixturenames", ()):
+                union(module, run)
+    weight: dict[str, float] = {}
+    for item in items:
+        group = find(item.nodeid.split("::")[0])
+        cost = 60.0 if item.get_closest_marker("browser") else 15.0 if item.get_closest_marker("slow") else 1.0
+        weight[group] = weight.get(group, 0.0) + cost
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(find(item.nodeid.split("::")[0]).replace("/", ".")))
+    # Heaviest first (stable: a module's tests keep their order and stay together).
+    order = {id(item): i for i, item in enumerate(items)}
+    items.sort(key=lambda it: (-weight[find(it.nodeid.split("::")[0])], find(it.nodeid.split("::")[0]),
+                               order[id(it)]))

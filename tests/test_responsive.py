@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 
-def test_the_app_keeps_a_core_for_its_server_and_the_cli_uses_all():
+def test_the_app_keeps_a_core_for_its_server_and_the_cli_uses_all(monkeypatch):
     import os
 
     import psutil
@@ -18,6 +18,7 @@ def test_the_app_keeps_a_core_for_its_server_and_the_cli_uses_all():
     from core.config import RunConfig
     from core.train import job
 
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)  # set to 1 in pytest-xdist workers
     cores = min(psutil.cpu_count(logical=False) or 1, len(os.sched_getaffinity(0)))
     before = torch.get_num_threads()
     try:
@@ -90,6 +91,7 @@ def test_reserving_never_leaves_training_without_a_thread(cores, monkeypatch):
     from core.config import RunConfig
     from core.train import job
 
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     before = torch.get_num_threads()
     monkeypatch.setattr(psutil, "cpu_count", lambda logical=True: cores)
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(cores)), raising=False)
@@ -99,4 +101,26 @@ def test_reserving_never_leaves_training_without_a_thread(cores, monkeypatch):
         assert torch.get_num_threads() == max(1, cores - 1)
     finally:
         job.reserve_cores(0)
+        torch.set_num_threads(before)
+
+
+def test_omp_num_threads_caps_the_training_threads(monkeypatch):
+    import psutil
+    import torch
+
+    from core.config import RunConfig
+    from core.train import job
+
+    before = torch.get_num_threads()
+    monkeypatch.setattr(psutil, "cpu_count", lambda logical=True: 8)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    try:
+        job.reserve_cores(0)
+        monkeypatch.setenv("OMP_NUM_THREADS", "3")
+        job.set_threads(RunConfig())
+        assert torch.get_num_threads() == 3  # the operator's cap
+        monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
+        job.set_threads(RunConfig())
+        assert torch.get_num_threads() == 8  # ignored, not a crash
+    finally:
         torch.set_num_threads(before)

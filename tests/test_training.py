@@ -28,7 +28,8 @@ QUOTES_FAST = RunConfig().replace(
     model={"name_or_path": STARTER_TINY_GPT2, "task": "causal-lm"}, adapter={"method": "full"},
     data={"path": "assets/data/quotes.csv", "template": "Quote by {author}: {quote}", "max_length": 64},
     train={"max_steps": 60, "learning_rate": 3e-3, "eval_strategy": "no", "save_strategy": "no",
-           "logging_steps": 5, "per_device_train_batch_size": 16, "warmup_ratio": 0.05})
+           "logging_steps": 5, "per_device_train_batch_size": 16, "warmup_ratio": 0.05},
+    generate={"eval_samples": 0})  # the format is checked below; the end-of-run report has its own tests
 
 
 def test_lora_minilm_beats_its_baseline(trained_lora_run):

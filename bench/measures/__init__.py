@@ -19,6 +19,7 @@ MEASURES = (
     "compare_cost",
     "chat_generation",
     "quality_per_minute",
+    "workshop_time",
     "gpu_mfu",
 )
 

@@ -23,8 +23,9 @@ def reserve_cores(n: int) -> None:
 
 def set_threads(cfg: RunConfig) -> None:
     """One PyTorch thread per physical core unless the config says otherwise (minus the
-    cores reserved by :func:`reserve_cores`, at least one); on small machines
-    oversubscription costs more than it gives."""
+    cores reserved by :func:`reserve_cores`, at least one, and never more than
+    ``OMP_NUM_THREADS`` when that is set); on small machines oversubscription costs more
+    than it gives."""
     import torch
 
     n = cfg.train.torch_threads
@@ -37,8 +38,19 @@ def set_threads(cfg: RunConfig) -> None:
         if hasattr(os, "sched_getaffinity"):  # a container or taskset may allow fewer CPUs
             n = min(n, len(os.sched_getaffinity(0)) or n)
         n = max(1, n // world_size() - _RESERVED_CORES)  # DDP on one machine: share the cores between ranks
+        cap = _omp_cap()
+        if cap:  # the operator (or a parallel test run) asked for fewer threads
+            n = min(n, cap)
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
+
+
+def _omp_cap() -> int:
+    """OMP_NUM_THREADS as a positive int, or 0 when unset or not a number."""
+    try:
+        return max(0, int(os.environ.get("OMP_NUM_THREADS", "") or 0))
+    except ValueError:
+        return 0
 
 
 def trim_heap() -> None:
