@@ -17,7 +17,7 @@ from gradio_client import Client, handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
 
 from core.config import load_config  # noqa: E402
-from core.paths import PRESETS  # noqa: E402
+from core.paths import PRESETS, PROJECT_ROOT  # noqa: E402
 from core.results.runs import read_summary  # noqa: E402
 
 GRID = dict(sweep_setting_1="train.learning_rate", sweep_values_1="1e-3, 3e-3",
@@ -54,7 +54,7 @@ def table_rows(value) -> list[list]:
 def test_the_data_check_finds_and_fixes_an_uploaded_files_problems(app_factory, tmp_path):
     server = app_factory("--workshop")
     c = Client(server.url, verbose=False)
-    df = pd.read_csv("assets/data/sentiment.csv")
+    df = pd.read_csv(PROJECT_ROOT / "assets" / "data" / "sentiment.csv")
     flipped = df.iloc[:2].assign(label=lambda f: f["label"].map({"positive": "negative", "negative": "positive"}))
     near = df.iloc[2:5].assign(text=lambda f: f["text"].str.upper() + "!!")
     path = tmp_path / "reviews.csv"

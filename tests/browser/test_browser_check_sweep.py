@@ -11,11 +11,13 @@ import re
 import pandas as pd
 from browser_helpers import assert_clean, needs_chromium, open_tab, pick_radio, set_number, shot, text_of, wait_text
 
+from core.paths import PROJECT_ROOT
+
 pytestmark = needs_chromium
 
 
 def test_data_check_and_sweep_in_the_browser(app_server, browser, tmp_path):
-    df = pd.read_csv("assets/data/sentiment.csv")
+    df = pd.read_csv(PROJECT_ROOT / "assets" / "data" / "sentiment.csv")
     flipped = df.iloc[:2].assign(label=lambda f: f["label"].map({"positive": "negative", "negative": "positive"}))
     near = df.iloc[2:5].assign(text=lambda f: f["text"].str.upper() + "!!")
     path = tmp_path / "reviews.csv"

@@ -7,11 +7,11 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from core.config import RunConfig
+from core.paths import PROJECT_ROOT as ROOT  # the repository root
 from core.paths import PathError, confine, safe_child, workspace
 from core.results.runs import (
     checkpoints,
@@ -24,7 +24,6 @@ from core.train.job import Job
 
 pytestmark = pytest.mark.slow  # trains real models
 
-ROOT = Path(__file__).resolve().parent.parent
 SMALL = RunConfig().replace(data={"max_rows": 120, "max_length": 48},
                             train={"max_steps": 16, "logging_steps": 1, "eval_strategy": "no",
                                    "save_strategy": "steps", "save_steps": 100, "learning_rate": 1e-3})

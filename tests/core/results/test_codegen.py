@@ -5,19 +5,18 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from core.config import load_config
 from core.paths import PRESETS
+from core.paths import PROJECT_ROOT as ROOT  # the repository root
 from core.results.codegen import render_script
 from core.results.runs import read_events
 from core.train.job import Job
 
 pytestmark = pytest.mark.slow  # trains real models
 
-ROOT = Path(__file__).resolve().parent.parent
 FAST = ["train.max_steps=10", "train.logging_steps=1", "train.eval_strategy=no", "train.save_strategy=no",
         "data.max_rows=120", "data.max_length=64"]
 

@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,9 +19,9 @@ from core.config import RunConfig
 from core.data.check import KINDS, check_data, normalise
 from core.data.prepare import prepare, prepare_frames, split_indices
 from core.data.sources import DataError, read_table
+from core.paths import PROJECT_ROOT as ROOT  # the repository root
 from core.train.preflight import preflight
 
-ROOT = Path(__file__).resolve().parent.parent
 SENTIMENT = ROOT / "assets" / "data" / "sentiment.csv"
 FLIP = {"positive": "negative", "negative": "positive"}
 

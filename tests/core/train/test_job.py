@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from core.config import STARTER_TINY_GPT2, RunConfig
+from core.paths import PROJECT_ROOT as ROOT  # the repository root
 from core.results.runs import last_checkpoint, list_runs, read_events, read_summary
 from core.train.job import Job
 
 pytestmark = pytest.mark.slow  # trains real models
 
-ROOT = Path(__file__).resolve().parent.parent
 
 SENTIMENT_FAST = RunConfig().replace(
     data={"max_length": 64, "max_rows": 240},

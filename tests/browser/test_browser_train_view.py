@@ -11,9 +11,11 @@ import re
 import pytest
 from browser_helpers import assert_clean, needs_chromium, open_tab, pick_radio, set_number, shot, text_of, wait_text
 
+from core.paths import PROJECT_ROOT
+
 pytestmark = [needs_chromium, pytest.mark.browser, pytest.mark.slow]
 
-CHAT_SMALL = "tests/data/chat-small.jsonl"
+CHAT_SMALL = str(PROJECT_ROOT / "tests" / "data" / "chat-small.jsonl")
 
 
 def test_data_tokenize_train_on_smollm2(app_server, browser, smollm2_dir):

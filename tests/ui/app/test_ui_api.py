@@ -11,15 +11,14 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
+
+from core.paths import PROJECT_ROOT as ROOT  # the repository root
 
 gradio_client = pytest.importorskip("gradio_client")
 from gradio_client import Client, handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # Small and quick on a 2-core CPU, and reliably learns: 240 rows, short examples, a constant
 # learning rate high enough for LoRA (30 steps x 16 = 480 examples = 2.5 epochs of 192 rows).

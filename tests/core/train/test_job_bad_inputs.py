@@ -7,17 +7,16 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from core.config import STARTER_TINY_GPT2, ConfigError, RunConfig
+from core.paths import PROJECT_ROOT as ROOT  # the repository root
 from core.train.job import Job
 
 pytestmark = pytest.mark.slow  # trains real models
 
-ROOT = Path(__file__).resolve().parent.parent
 FAST = {"train": {"max_steps": 1, "eval_strategy": "no", "save_strategy": "no"}, "data": {"max_length": 32}}
 
 

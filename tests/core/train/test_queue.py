@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.config import RunConfig
+from core.paths import PROJECT_ROOT as ROOT  # the repository root
 from core.train.queue import BusyError, JobQueue
 from core.train.timing import duration, time_per_epoch, timing_lines
 
@@ -149,7 +150,7 @@ threads = [threading.Thread(target=use, args=(n,)) for n in
            ("Trainer", "AutoModelForSequenceClassification", "TrainingArguments", "Trainer")]
 [t.start() for t in threads]; [t.join() for t in threads]
 assert not errors, errors
-""".format(root=str(Path(__file__).resolve().parent.parent))
+""".format(root=str(ROOT))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
     assert r.returncode == 0, r.stderr[-1500:]
 
@@ -180,6 +181,6 @@ training_status(s)
 multi_gpu.code_accelerate(ctx.parts_of(train_tab).multi_gpu, s, 4, "fsdp", "bf16")
 heavy = [m for m in ("transformers", "peft", "torch") if m in sys.modules]
 assert not heavy, heavy
-""".format(root=str(Path(__file__).resolve().parent.parent))
+""".format(root=str(ROOT))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
     assert r.returncode == 0, r.stderr[-1500:]

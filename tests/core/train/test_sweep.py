@@ -8,17 +8,16 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from core.config import ConfigError, load_config
 from core.paths import PRESETS
+from core.paths import PROJECT_ROOT as ROOT  # the repository root
 from core.train.limits import WORKSHOP
 from core.train.queue import JobQueue
 from core.train.sweep import SweepSpec, expand, load_spec, parse_grid, plan_sweep, start_sweep
 
-ROOT = Path(__file__).resolve().parent.parent
 TINY = ["data.max_rows=60", "data.max_length=32", "train.max_steps=2", "train.eval_strategy=no",
         "train.save_strategy=no", "train.logging_steps=1"]
 

@@ -15,7 +15,7 @@ import pytest
 
 from core.config import ConfigError, RunConfig
 from core.data.sources import DataError
-from core.paths import PathError, runs_dir, uploads_dir
+from core.paths import PROJECT_ROOT, PathError, runs_dir, uploads_dir
 from core.train.limits import NO_LIMITS, WORKSHOP, Limits
 
 
@@ -97,7 +97,7 @@ def test_gradio_injects_the_profile_into_the_page_load_handler():
 
 
 def test_require_login_needs_a_space_with_oauth(monkeypatch):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(PROJECT_ROOT))
     import app as app_module
 
     monkeypatch.delenv("SPACE_ID", raising=False)

@@ -4,16 +4,15 @@ import json
 import os
 import shlex
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
 
+from core.paths import PROJECT_ROOT as ROOT  # the repository root
 from core.train.distributed import accelerate_config, cpu_test_command, launch_files
 
 pytestmark = pytest.mark.slow  # trains real models
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_two_process_run_writes_one_consistent_folder(tmp_path):
