@@ -14,7 +14,6 @@ from core.train.distributed import accelerate_config, cpu_test_command, launch_f
 pytestmark = pytest.mark.slow  # trains real models
 
 
-
 def test_two_process_run_writes_one_consistent_folder(tmp_path):
     ws = tmp_path / "ws"
     cmd = shlex.split(cpu_test_command()) [:-1] + [
