@@ -115,3 +115,37 @@ def test_overrides_are_the_difference():
     cfg = RunConfig().replace(train={"seed": 1})
     assert cfg.overrides() == {"train": {"seed": 1}}
     assert dataclasses.asdict(RunConfig.from_dict(cfg.overrides()).train) == dataclasses.asdict(cfg.train)
+
+
+# the run config test_job_faults.py trains with
+SMALL = RunConfig().replace(data={"max_rows": 120, "max_length": 48},
+                            train={"max_steps": 16, "logging_steps": 1, "eval_strategy": "no",
+                                   "save_strategy": "steps", "save_steps": 100, "learning_rate": 1e-3})
+
+
+def test_output_run_name_with_traversal_is_refused():
+    from core.config import ConfigError
+
+    with pytest.raises(ConfigError, match="train.run_name"):
+        SMALL.replace(train={"run_name": "../../escape"})
+
+
+CONFIG_ERRORS = [
+    ("batch size 0", {"train": {"per_device_train_batch_size": 0}}, "per_device_train_batch_size must be between 1 and 4096"),
+    ("batch size huge", {"train": {"per_device_train_batch_size": 10**7}}, "per_device_train_batch_size must be between 1 and 4096"),
+    ("lr 0", {"train": {"learning_rate": 0}}, "learning_rate must be > 0"),
+    ("lr negative", {"train": {"learning_rate": -3e-4}}, "learning_rate must be > 0"),
+    ("lr nan", {"train": {"learning_rate": float("nan")}}, "learning_rate must be a finite number"),
+    ("epochs 0", {"train": {"num_train_epochs": 0}}, "num_train_epochs must be > 0"),
+    ("output name traversal", {"train": {"run_name": "../../etc"}}, "run_name must be a plain folder name"),
+    ("output name absolute", {"train": {"run_name": "/tmp/x"}}, "run_name must be a plain folder name"),
+    ("unknown method", {"adapter": {"method": "dora"}}, "adapter.method must be one of"),
+]
+
+
+@pytest.mark.parametrize("case", CONFIG_ERRORS, ids=[c[0] for c in CONFIG_ERRORS])
+def test_bad_setting_is_refused_naming_the_field(case):
+    name, raw_cfg, fragment = case
+    with pytest.raises(ConfigError) as err:
+        RunConfig.from_dict(raw_cfg)
+    assert fragment in str(err.value)

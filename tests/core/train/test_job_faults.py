@@ -1,7 +1,7 @@
-"""Faults: stop/resume parity, SIGKILL then resume, out-of-memory, a full disk, paths."""
+"""A Job (core/train/job.py) under faults: stop/resume parity, SIGKILL then resume, out-of-memory, a
+full disk, and only safetensors written."""
 
 import errno
-import json
 import os
 import signal
 import subprocess
@@ -12,7 +12,6 @@ import pytest
 
 from core.config import RunConfig
 from core.paths import PROJECT_ROOT as ROOT  # the repository root
-from core.paths import PathError, confine, safe_child, workspace
 from core.results.runs import (
     checkpoints,
     last_checkpoint,
@@ -132,27 +131,6 @@ def test_full_disk_marks_failed_and_keeps_earlier_checkpoints(tmp_path, monkeypa
     assert read_summary(job.run_dir)["status"] == "failed"
 
 
-@pytest.mark.parametrize("bad", ["../outside", "/etc", "a/../../b", "..", "", "x/y"])
-def test_user_names_cannot_escape(bad, tmp_path):
-    with pytest.raises(PathError):
-        safe_child(tmp_path, bad)
-
-
-@pytest.mark.parametrize("bad", ["/etc/passwd", "../../../../etc/passwd", "~/.ssh/id_rsa"])
-def test_user_paths_are_confined(bad):
-    with pytest.raises(PathError, match="outside the folders"):
-        confine(bad)
-    assert confine(workspace() / "runs") == workspace() / "runs"
-    assert confine("assets/data/sentiment.csv").name == "sentiment.csv"
-
-
-def test_output_run_name_with_traversal_is_refused():
-    from core.config import ConfigError
-
-    with pytest.raises(ConfigError, match="train.run_name"):
-        SMALL.replace(train={"run_name": "../../escape"})
-
-
 def test_only_safetensors_are_written(tmp_path):
     job = Job(SMALL.replace(train={"max_steps": 4, "save_steps": 2}), run_dir=tmp_path / "safe").run()
     assert job.status == "finished"
@@ -160,13 +138,3 @@ def test_only_safetensors_are_written(tmp_path):
     model_files = [p for p in weights if "optimizer" not in p.name and "scheduler" not in p.name
                    and "rng_state" not in p.name and "training_args" not in p.name]
     assert model_files and all(p.suffix == ".safetensors" for p in model_files), model_files
-
-
-def test_pickle_folder_warns(tmp_path):
-    from core.model.load import pickle_weights_warning
-
-    (tmp_path / "config.json").write_text(json.dumps({"model_type": "bert"}))
-    (tmp_path / "pytorch_model.bin").write_bytes(b"not really")
-    assert "pickle" in pickle_weights_warning(str(tmp_path))
-    (tmp_path / "model.safetensors").write_bytes(b"x")
-    assert pickle_weights_warning(str(tmp_path)) == ""
