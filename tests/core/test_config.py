@@ -1,5 +1,7 @@
 """RunConfig: round trip, validation messages, presets, CLI-style overrides."""
 
+from __future__ import annotations
+
 import dataclasses
 
 import pytest
@@ -149,3 +151,10 @@ def test_bad_setting_is_refused_naming_the_field(case):
     with pytest.raises(ConfigError) as err:
         RunConfig.from_dict(raw_cfg)
     assert fragment in str(err.value)
+
+
+def test_run_names_of_only_dots_are_refused():
+    for name in ("...", ".", "..", ".hidden"):
+        with pytest.raises(ConfigError, match="not starting with a dot"):
+            RunConfig().replace(train={"run_name": name})
+    RunConfig().replace(train={"run_name": "v1.2"})

@@ -1,6 +1,8 @@
 """core/data/sources.py: every file type reads the same rows, and a bad file (empty, binary, not
 UTF-8, ragged, broken JSON, over the size limit...) gets a clear message naming the problem."""
 
+from __future__ import annotations
+
 import json
 
 import pandas as pd
@@ -67,3 +69,14 @@ def test_upload_limit(tmp_path):
     p = write(tmp_path, "big.csv", "text,label\n" + "x,y\n" * 1000)
     with pytest.raises(DataError, match="over the"):
         read_table(p, max_bytes=100)
+
+
+def test_a_row_with_one_field_too_many_is_refused_naming_its_line(tmp_path):
+    from core.data.sources import read_table
+
+    p = tmp_path / "r.csv"
+    p.write_text("text,label\nthis was good,pos,extra\nbad,neg\n")
+    with pytest.raises(DataError, match="line 2 has 3 fields but the header has 2"):
+        read_table(p)
+    p.write_text("text,label\n\"a, quoted\",pos\nb,neg,\n")  # quotes and an empty trailing field are fine
+    assert read_table(p).to_dict("records") == [{"text": "a, quoted", "label": "pos"}, {"text": "b", "label": "neg"}]

@@ -8,6 +8,7 @@ import pytest
 from core.data.sources import DataError
 from core.data.uploads import safe_filename, store_upload
 from core.paths import PathError
+from core.train.limits import WORKSHOP, Limits
 
 
 def test_safe_filename_keeps_only_a_plain_name():
@@ -42,3 +43,15 @@ def test_store_upload_copies_into_the_session_folder(tmp_path, monkeypatch):
         store_upload(good, "abc123")
     with pytest.raises(PathError):  # a session id is a plain name
         store_upload(good, "../x", extra_roots=[src])
+
+
+def test_the_upload_limit_of_each_mode_is_enforced_in_mb_of_2_20_bytes(tmp_path):
+    from core.data.uploads import store_upload
+    from core.train.limits import upload_limit_bytes
+
+    assert upload_limit_bytes(Limits.shared()) == 20 * 2**20
+    assert upload_limit_bytes(WORKSHOP) == 5 * 2**20
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"text,label\n" + b"x,y\n" * (6 * 2**20 // 4))
+    with pytest.raises(DataError, match=r"big.csv is 6 MB, over the 5 MB upload limit"):
+        store_upload(big, "b" + "0" * 32, max_bytes=upload_limit_bytes(WORKSHOP), extra_roots=[tmp_path])

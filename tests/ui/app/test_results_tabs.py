@@ -10,11 +10,9 @@ runs, and workshop mode hides and refuses the Hub push."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -192,50 +190,3 @@ def test_compare_generate_streams_both_models(runs):
     assert "greedy decoding" in note_text and "at most 12 new tokens" in note_text
     with pytest.raises(AppError, match="this run is a causal LM"):
         c.predict(run="results-causal", text="x", text_pair="", api_name="/compare_classify")
-
-
-# --------------------------------------------------------------------------- in-process
-def fake_run(root: Path, name: str, owner: str, status: str = "finished") -> None:
-    d = root / "runs" / name
-    d.mkdir(parents=True)
-    (d / "config.yaml").write_text("{}\n")
-    (d / "summary.json").write_text(json.dumps({"name": name, "owner": owner, "status": status,
-                                                "task": "sequence-classification", "created": name}))
-
-
-def test_shared_mode_lists_only_this_browsers_runs(tmp_path, monkeypatch):
-    from core.config import ConfigError
-    from ui.common import AppSettings, Session
-    from ui.results_common import find_run, finished_runs, visible_runs
-
-    monkeypatch.setenv("FTS_WORKSPACE", str(tmp_path))
-    me, other = Session(client_id="a" * 32), Session(client_id="b" * 32)
-    fake_run(tmp_path, "r1-mine", me.owner())
-    fake_run(tmp_path, "r2-theirs", other.owner())
-    fake_run(tmp_path, "r3-mine-stopped", me.owner(), status="stopped")
-    shared, local = AppSettings(mode="shared"), AppSettings(mode="local")
-    assert [r["name"] for r in visible_runs(shared, me)] == ["r3-mine-stopped", "r1-mine"]
-    assert [r["name"] for r in finished_runs(shared, me)] == ["r1-mine"]
-    assert len(visible_runs(local, me)) == 3
-    with pytest.raises(ConfigError, match="no run named 'r2-theirs' among your runs"):
-        find_run(shared, me, "r2-theirs")
-    with pytest.raises(ConfigError, match="no run named"):
-        find_run(shared, me, "../r2-theirs")
-    with pytest.raises(ConfigError, match="only a finished run"):
-        find_run(shared, me, "r3-mine-stopped", finished=True)
-
-
-def test_workshop_mode_hides_and_refuses_the_hub_push():
-    import gradio as gr
-
-    from ui import export as export_tab
-    from ui.common import AppSettings, Session
-    from ui.shell import build
-
-    _, ctx = build(AppSettings(workshop=True))
-    assert ctx.parts_of(export_tab).hub_box.visible is False
-    _, ctx = build(AppSettings())
-    assert ctx.parts_of(export_tab).hub_box.visible is True
-    with pytest.raises(gr.Error, match="switched off in workshop mode"):
-        export_tab.export_push(AppSettings(workshop=True), ctx.parts_of(export_tab), Session(), "any", "", "a/b",
-                               FAKE_TOKEN, True)

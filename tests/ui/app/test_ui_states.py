@@ -5,8 +5,6 @@ and a reload during a run opens on the Train tab."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 gradio_client = pytest.importorskip("gradio_client")
@@ -60,25 +58,6 @@ def test_the_ready_line_describes_the_chosen_data_and_model(app_server, tmp_path
     assert "every weight of" in status and "mine.csv" in status
 
 
-def test_a_reload_during_a_run_opens_on_the_train_tab(monkeypatch):
-    import gradio as gr
-
-    from core.config import RunConfig
-    from ui import session_events
-    from ui.common import Session
-    from ui.shell import build
-
-    _demo, ctx = build()
-    live = SimpleNamespace(done=False, cfg=RunConfig().replace(train={"learning_rate": 1e-3}))
-    monkeypatch.setattr(session_events, "default_queue", lambda: SimpleNamespace(latest_for=lambda owner: live))
-    out = session_events.restore_settings(ctx.form, ctx.settings, Session(), tabs=ctx.tabs)
-    assert isinstance(out[ctx.tabs], gr.Tabs) and out[ctx.tabs].selected == session_events.TRAIN_TAB
-    assert session_events.TRAIN_TAB in [t.id for t in ctx.tab_items.values()]
-    live.done = True  # a finished run: the page opens where it always does
-    out = session_events.restore_settings(ctx.form, ctx.settings, Session(), tabs=ctx.tabs)
-    assert out[ctx.tabs] == gr.skip()
-
-
 def test_one_batch_shows_the_strategy_the_run_will_use(app_server):
     """A causal LM run packs (padding auto): the "One batch" picture opens on packing, not on
     length-grouped batches; a strategy picked above the picture is shown when asked for."""
@@ -96,22 +75,3 @@ def test_one_batch_shows_the_strategy_the_run_will_use(app_server):
                                      task="sequence-classification", name_or_path="starter:all-MiniLM-L6-v2",
                                      method="lora", api_name="/padding_stats")
     assert value(strategy) == "group_by_length" and "packing" not in {v for _, v in strategy["choices"]}
-
-
-def test_a_strategy_picked_above_the_picture_is_drawn():
-    from ui import tokenizing
-    from ui.common import Session
-    from ui.shell import build
-
-    _demo, ctx = build()
-    parts = ctx.parts_of(tokenizing)
-    values = {f.name: f.component.value for f in ctx.form.fields}
-    values.update({n: comp.value for n, comp in ctx.form.extras.items()})
-    values.update(task="causal-lm", name_or_path="starter:tiny-gpt2", method="full", data_source="bundled",
-                  bundled_dataset="quotes", max_length=64)
-    session = Session()
-    picked = tokenizing.padding_stats(ctx.form, parts, session, "dynamic", follow_run=False, **values)
-    assert picked[parts.grid_strategy]["value"] == "dynamic"
-    followed = tokenizing.padding_stats(ctx.form, parts, session, "dynamic", **values)
-    assert followed[parts.grid_strategy]["value"] == "packing"
-    assert "(this run)" in followed[parts.grid].axes[0].get_title()
