@@ -1,7 +1,8 @@
 """The data check (core/data/check.py): planted duplicates, conflicts and leaked rows are found
 exactly and the one-flag fixes remove them; data that makes training pointless is refused
 before a run folder exists; imbalance, short rows, markup and truncation are reported with
-their fixes; a 50,000-row file is checked in seconds; likely mislabels after a real run."""
+their fixes; a 50,000-row file is checked in seconds; the exported script applies the same fixes.
+(Likely mislabels after a real run: tests/core/results/test_mislabels.py.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 
 from core.config import RunConfig
 from core.data.check import KINDS, check_data, normalise
-from core.data.prepare import prepare, prepare_frames, split_indices
+from core.data.prepare import prepare
 from core.data.sources import DataError, read_table
 from core.paths import PROJECT_ROOT as ROOT  # the repository root
 from core.train.preflight import preflight
@@ -170,21 +171,6 @@ def test_rows_over_max_length_and_instruction_answers_cut_off():
     assert cut is not None and "their answers are cut off" in cut.message, cut.message
 
 
-def test_the_split_is_the_one_datasets_makes():
-    from datasets import ClassLabel, Dataset
-
-    for cfg in (RunConfig(), RunConfig().replace(data={"test_size": 0.3}, train={"seed": 7})):
-        frames = prepare_frames(cfg, split=False)
-        ds = Dataset.from_pandas(frames.train, preserve_index=False)
-        ds = ds.cast_column("label", ClassLabel(names=frames.label_names))
-        for stratify in ("label", None):
-            ref = ds.train_test_split(test_size=cfg.data.test_size, seed=cfg.train.seed, stratify_by_column=stratify)
-            train, val, _ = split_indices(frames.train, cfg.data.test_size, cfg.train.seed,
-                                          frames.label_names if stratify else None)
-            assert [frames.train["text"].iloc[i] for i in train] == list(ref["train"]["text"])
-            assert [frames.train["text"].iloc[i] for i in val] == list(ref["test"]["text"])
-
-
 def test_a_50000_row_file_is_checked_in_seconds(tmp_path):
     rng = random.Random(0)
     words = "good bad great awful fine product movie phone service slow fast cheap broken love hate".split()
@@ -214,28 +200,6 @@ def test_every_finding_kind_is_registered():
     assert not unused, unused
 
 
-def test_likely_mislabels_lists_confident_mistakes(trained_lora_run):
-    from core.results.compare import Comparison
-    from core.results.mislabels import likely_mislabels
-
-    comp = Comparison(trained_lora_run.run_dir)
-    val = prepare(comp.cfg).validation
-    probs = comp.classify(list(val["text"]))["tuned"]
-    predicted = [p.index(max(p)) for p in probs]
-    wrong = sum(p != y for p, y in zip(predicted, val["label"]))
-    assert likely_mislabels(comp, threshold=0.0).count == wrong  # threshold 0: every row the model gets wrong
-    # Flip the labels of the rows the model is surest about: they must come back as likely mislabels.
-    right = sorted((i for i in range(len(val)) if predicted[i] == val[i]["label"]), key=lambda i: -max(probs[i]))
-    sure = right[:3]
-    assert len(sure) == 3, "the shared run should get some validation rows right"
-    threshold = min(max(probs[i]) for i in sure) - 1e-6
-    flipped = val.map(lambda row, i: {"label": 1 - row["label"] if i in sure else row["label"]}, with_indices=True)
-    found = likely_mislabels(comp, threshold=threshold, validation=flipped, examples=len(val))
-    assert found.kind == "likely_mislabels" and found.severity == "warning" and found.count >= len(sure)
-    assert {val[i]["text"] for i in sure} <= {e["text"] for e in found.examples}
-    assert all(e["model says"] != e["label"] for e in found.examples)
-
-
 @pytest.mark.parametrize("split", [False, True], ids=["validation file", "split"])
 def test_the_exported_script_drops_the_same_rows(planted, split, tmp_path):
     from core.results.codegen import render_script
@@ -256,18 +220,3 @@ def test_the_exported_script_drops_the_same_rows(planted, split, tmp_path):
     assert list(space["train_ds"]["text"]) == list(prepared.train["text"])
     assert list(space["val_ds"]["text"]) == list(prepared.validation["text"])
     assert len(space["train_ds"]) < len(prepare(cfg).train)
-
-
-def test_a_2000_class_file_previews_quickly():
-    """The cause of a 26 s preview: 2,000 bars and tick labels in the label plot."""
-    from core.data.table import table_preview
-    from core.results.plots import LABEL_BARS, label_figure
-
-    rows = pd.DataFrame({"text": [f"text {i}" for i in range(6000)], "label": [f"class {i % 2000}" for i in range(6000)]})
-    t0 = time.perf_counter()
-    preview = table_preview(RunConfig(), rows)
-    fig = label_figure(preview.label_counts)
-    fig.canvas.draw()
-    assert time.perf_counter() - t0 < 30
-    assert len(fig.axes[0].patches) == LABEL_BARS and "1,971 others" in [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert "2,000 distinct values (limit 200)" in preview.roles_error

@@ -1,11 +1,13 @@
 """core/data/prepare.py: cleaning (duplicates, empty rows), the split, label mapping, a validation
 file and max_rows, label problems and an offline Hub, each with a clear message."""
 
+from __future__ import annotations
+
 import pandas as pd
 import pytest
 
 from core.config import RunConfig
-from core.data.prepare import prepare
+from core.data.prepare import prepare, prepare_frames, split_indices
 from core.data.sources import DataError
 
 ROWS = [{"text": f"review number {i} " + "good " * (i % 5), "label": "pos" if i % 2 else "neg"} for i in range(40)]
@@ -57,3 +59,18 @@ def test_hub_offline_is_a_clear_message():
         prepare(cfg)
     with pytest.raises(DataError, match="not a Hub dataset id"):
         prepare(RunConfig().replace(data={"hub_dataset": "../../etc"}))
+
+
+def test_the_split_is_the_one_datasets_makes():
+    from datasets import ClassLabel, Dataset
+
+    for cfg in (RunConfig(), RunConfig().replace(data={"test_size": 0.3}, train={"seed": 7})):
+        frames = prepare_frames(cfg, split=False)
+        ds = Dataset.from_pandas(frames.train, preserve_index=False)
+        ds = ds.cast_column("label", ClassLabel(names=frames.label_names))
+        for stratify in ("label", None):
+            ref = ds.train_test_split(test_size=cfg.data.test_size, seed=cfg.train.seed, stratify_by_column=stratify)
+            train, val, _ = split_indices(frames.train, cfg.data.test_size, cfg.train.seed,
+                                          frames.label_names if stratify else None)
+            assert [frames.train["text"].iloc[i] for i in train] == list(ref["train"]["text"])
+            assert [frames.train["text"].iloc[i] for i in val] == list(ref["test"]["text"])

@@ -1,8 +1,14 @@
-"""How the figures and widgets look, checked where it can be measured: the loss chart's
-legend sits outside the plotted area, a flat loss is not zoomed into wild swings, model
-names wrap only between their words, and every error toast says what failed."""
+"""core/results/plots.py: how the figures look, checked where it can be measured: the loss chart's
+legend sits outside the plotted area, a flat loss is not zoomed into wild swings, steps are whole
+numbers, a DPO run draws its reward curves, and a 2,000-class label plot draws quickly."""
 
 from __future__ import annotations
+
+import time
+
+import pandas as pd
+
+from core.config import RunConfig
 
 FLAT = ([{"type": "eval", "step": 0, "baseline": True, "eval_loss": 0.697, "eval_accuracy": 0.40}]
         + [{"type": "train", "step": s, "loss": 0.694 + 0.004 * ((s * 7) % 5) / 4} for s in range(1, 41)]
@@ -52,3 +58,33 @@ def test_steps_are_labelled_as_whole_numbers():
     FigureCanvasAgg(fig).draw()
     ticks = [t for t in fig.axes[0].get_xticks() if 1 <= t <= 3]
     assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+def _stream(margins, accuracies, chosen, rejected):
+    return [{"type": "train", "step": i + 1, "loss": 0.69, "rewards/margins": m, "rewards/accuracies": a,
+             "rewards/chosen": c, "rewards/rejected": r}
+            for i, (m, a, c, r) in enumerate(zip(margins, accuracies, chosen, rejected))]
+
+
+def test_live_chart_draws_the_reward_curves():
+    from core.results.plots import loss_figure
+
+    events = _stream([0, .2, .5], [0, 1, 1], [0, .1, .3], [0, -.1, -.2])
+    fig = loss_figure([("run", events)])
+    labels = [t.get_text() for ax in fig.axes for leg in [ax.get_legend()] if leg for t in leg.get_texts()]
+    assert labels == ["train loss", "reward margin", "reward accuracy"]
+
+
+def test_a_2000_class_file_previews_quickly():
+    """The cause of a 26 s preview: 2,000 bars and tick labels in the label plot."""
+    from core.data.table import table_preview
+    from core.results.plots import LABEL_BARS, label_figure
+
+    rows = pd.DataFrame({"text": [f"text {i}" for i in range(6000)], "label": [f"class {i % 2000}" for i in range(6000)]})
+    t0 = time.perf_counter()
+    preview = table_preview(RunConfig(), rows)
+    fig = label_figure(preview.label_counts)
+    fig.canvas.draw()
+    assert time.perf_counter() - t0 < 30
+    assert len(fig.axes[0].patches) == LABEL_BARS and "1,971 others" in [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "2,000 distinct values (limit 200)" in preview.roles_error

@@ -1,18 +1,15 @@
-"""Preference tuning (train.objective dpo) on TRL's DPOTrainer: data detection, one copy of the
-weights (the reference is the base with the adapter off), the logged DPO metrics, the held-out
-preference accuracy in summary.json, and the messages for data a DPO run can't use. A tiny
-2-layer Llama with SmolLM2's real tokenizer and chat template keeps it fast."""
+"""Preference tuning (train.objective dpo, core/train/dpo.py) on TRL's DPOTrainer: one copy of the
+weights (the reference is the base with the adapter off), the logged DPO metrics and the held-out
+preference accuracy in summary.json. A tiny 2-layer Llama with SmolLM2's real tokenizer and chat
+template keeps it fast. (Preference data: tests/core/data/test_chat_data.py; the coach:
+test_coach_dpo.py; the reward curves: tests/core/results/test_plots.py.)"""
 
 import json
 import math
 
-import pandas as pd
 import pytest
 
-from core.config import ConfigError, RunConfig
-from core.data.chat import detect_format
-from core.data.prepare import prepare
-from core.data.sources import DataError
+from core.config import RunConfig
 from core.results.runs import read_events
 from core.train.job import Job
 
@@ -43,60 +40,6 @@ def dpo_cfg(model_dir, data_path, **train):
                "learning_rate": 1e-2, "warmup_ratio": 0.0, "eval_strategy": "no", "save_strategy": "no",
                "logging_steps": 1, "report_to": "none", **train},
         generate={"eval_samples": 0})
-
-
-def test_preference_formats_are_detected(tmp_path):
-    data = RunConfig().data
-    plain = pd.DataFrame(pairs(4))
-    assert detect_format(plain, data, "dpo").format == "preference"
-    conv = pd.DataFrame([{"prompt": [{"role": "user", "content": r["prompt"]}],
-                          "chosen": [{"role": "assistant", "content": r["chosen"]}],
-                          "rejected": [{"role": "assistant", "content": r["rejected"]}]} for r in pairs(6)])
-    implicit = pd.DataFrame([{"chosen": r["prompt"] + r["chosen"], "rejected": r["prompt"] + r["rejected"]}
-                             for r in conv.to_dict("records")])
-    cfg = RunConfig().replace(model={"task": "causal-lm"}, train={"objective": "dpo"})
-    for name, frame in (("conv", conv), ("implicit", implicit)):
-        path = tmp_path / f"{name}.jsonl"
-        frame.to_json(path, orient="records", lines=True)
-        prep = prepare(cfg.replace(data={"path": str(path), "test_size": 0.34}))
-        row = prep.train[0]
-        assert prep.detected.format == "preference"
-        # one user turn as the prompt, one assistant turn on each side: what TRL's chat rendering needs
-        assert [m["role"] for m in row["prompt"]] == ["user"] and row["prompt"][0]["content"].startswith("Tell me")
-        assert row["chosen"][0]["content"].startswith("I love") and row["rejected"][0]["content"].startswith("I hate")
-    # plain strings become a user turn and assistant turns too (TRL would tokenize strings raw,
-    # without the chat template the model chats with); data.chat_template plain keeps them strings
-    path = write_jsonl(tmp_path / "plain.jsonl", pairs(8))
-    row = prepare(cfg.replace(data={"path": str(path)})).train[0]
-    assert row["prompt"][0]["role"] == "user" and row["chosen"][0]["role"] == "assistant"
-    row = prepare(cfg.replace(data={"path": str(path), "chat_template": "plain"})).train[0]
-    assert isinstance(row["prompt"], str) and row["chosen"].startswith("I love")
-
-
-def test_wrong_data_for_each_objective_is_named(tmp_path):
-    cfg = RunConfig().replace(model={"task": "causal-lm"}, train={"objective": "dpo"})
-    chat = write_jsonl(tmp_path / "chat.jsonl", [{"prompt": f"q{i}", "completion": f"a{i}"} for i in range(8)])
-    with pytest.raises(DataError, match=r"train.objective dpo trains on preference pairs.*columns are: prompt, "
-                                        r"completion.*train.objective sft"):
-        prepare(cfg.replace(data={"path": str(chat)}))
-    no_chosen = write_jsonl(tmp_path / "half.jsonl", [{"prompt": f"q{i}", "rejected": f"a{i}"} for i in range(8)])
-    with pytest.raises(DataError, match="columns are: prompt, rejected"):
-        prepare(cfg.replace(data={"path": str(no_chosen)}))
-    pref = write_jsonl(tmp_path / "pref.jsonl", pairs(8))
-    with pytest.raises(DataError, match="set train.objective dpo"):
-        prepare(cfg.replace(data={"path": str(pref)}, train={"objective": "sft"}))
-    # pairs with nothing to prefer (identical answers) or an empty side are dropped and counted
-    rows = pairs(8) + [{"prompt": "same", "chosen": "x", "rejected": "x"}, {"prompt": "empty", "chosen": "",
-                                                                            "rejected": "y"}]
-    prep = prepare(cfg.replace(data={"path": str(write_jsonl(tmp_path / "some.jsonl", rows))}))
-    assert prep.report.empty_dropped == 2 and prep.report.n_train + prep.report.n_validation == 8
-    # the reference is the base with the adapter off: DPO needs an adapter, and a causal LM
-    with pytest.raises(ConfigError, match="adapter.method must be lora or qlora for train.objective dpo"):
-        cfg.replace(adapter={"method": "full"})
-    with pytest.raises(ConfigError, match="model.task must be causal-lm"):
-        RunConfig().replace(train={"objective": "dpo"})
-    with pytest.raises(ConfigError, match="dpo.label_smoothing must be > 0 for loss_type exo_pair"):
-        cfg.replace(dpo={"loss_type": "exo_pair"})
 
 
 def test_reference_is_the_adapter_off_and_one_copy(tmp_path, tiny_llama_dir):
@@ -143,37 +86,3 @@ def test_dpo_run_logs_rewards_and_raises_preference_accuracy(tmp_path, tiny_llam
     assert pref["tuned"] > pref["base"] and pref["tuned"] == 1.0 and pref["reward_accuracy"] == 1.0
     assert (job.run_dir / "final" / "adapter_config.json").is_file()
     assert s["dpo"]["loss_type"] == "sigmoid" and s["prompt_format"] == "preference"
-
-
-def _stream(margins, accuracies, chosen, rejected):
-    return [{"type": "train", "step": i + 1, "loss": 0.69, "rewards/margins": m, "rewards/accuracies": a,
-             "rewards/chosen": c, "rewards/rejected": r}
-            for i, (m, a, c, r) in enumerate(zip(margins, accuracies, chosen, rejected))]
-
-
-def test_dpo_coach_hints():
-    from core.train.coach_dpo import dpo_hints
-
-    kinds = lambda events, **kw: sorted(h.kind for h in dpo_hints(events, **kw))  # noqa: E731
-    # healthy (the prototype's SmolLM2 curve): the margin grows, chosen up, rejected down; accuracy
-    # climbs through the first logs
-    grow = [0, .07, .11, .15, .27, .36, .35, .46, .51, .70]
-    healthy = _stream(grow, [0, .5, .75, 1, 1, 1, 1, 1, 1, 1], [m * .7 for m in grow], [-m * .3 for m in grow])
-    assert kinds(healthy, max_steps=30) == []
-    flat = _stream([0, .01, .0, .02, .01, .0, .01, .02, .01, .0], [0, .5] * 5, [0] * 10, [0] * 10)
-    assert kinds(flat[:5], max_steps=30) == []  # too early to tell
-    assert kinds(flat, max_steps=30) == ["margin_flat"]
-    easy = _stream(grow, [0, 1, 1, 1, 1, 1, 1, 1, 1, 1], [m * .7 for m in grow], [-m * .3 for m in grow])
-    assert kinds(easy, max_steps=30) == ["too_easy"]
-    both = _stream(grow, [0, .5, .75, 1, 1, 1, 1, 1, 1, 1], [-m for m in grow], [-2 * m for m in grow])
-    assert kinds(both, max_steps=30) == ["unlearning_both"]
-    assert dpo_hints([{"type": "train", "step": 1, "loss": 0.7}]) == []  # an SFT run: nothing to say
-
-
-def test_live_chart_draws_the_reward_curves():
-    from core.results.plots import loss_figure
-
-    events = _stream([0, .2, .5], [0, 1, 1], [0, .1, .3], [0, -.1, -.2])
-    fig = loss_figure([("run", events)])
-    labels = [t.get_text() for ax in fig.axes for leg in [ax.get_legend()] if leg for t in leg.get_texts()]
-    assert labels == ["train loss", "reward margin", "reward accuracy"]
