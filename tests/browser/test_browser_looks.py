@@ -13,7 +13,6 @@ LINES_JS = """e => { const r = document.createRange(), lines = []; let top = nul
     top = y; cur += n.data[i]; }
   lines.push(cur); return lines; }"""
 
-
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/bin/chromium").exists(), reason="needs chromium")
 def test_the_page_wraps_names_keeps_dropdown_text_off_the_caret_and_shows_whole_log_lines(app_server, browser):
     from browser_helpers import open_tab, set_number, shot

@@ -1,15 +1,12 @@
 """Base vs fine-tuned answers from one copy of the weights (core.results.generations), on a
 tiny random Llama with a ChatML tokenizer (tests/tiny_chat.py): seconds, no training."""
 
-import math
-
 import pytest
 import torch
-from tiny_chat import SYSTEM, chat_tokenizer, tiny_llama
+from tiny_chat import chat_tokenizer, tiny_llama
 
-from core.config import GenerateConfig, RunConfig
+from core.config import GenerateConfig
 from core.model import turns
-from core.results.causal_report import causal_report
 from core.results.generations import (
     GenerationError,
     answer_token_losses,
@@ -45,27 +42,6 @@ def plain_greedy(model, tok, prompt, n, eos):
         out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=n, do_sample=False,
                              eos_token_id=eos, pad_token_id=tok.pad_token_id)
     return out[0, ids.shape[1]:].tolist()
-
-
-def test_stop_ids_put_end_of_turn_first(tok):
-    im_end = tok.convert_tokens_to_ids("<|im_end|>")
-    assert turns.end_of_turn_id(tok) == im_end
-    gen_cfg = type("G", (), {"eos_token_id": [0]})()  # a base model's <|endoftext|>
-    assert turns.stop_token_ids(tok, gen_cfg) == [im_end, 0]
-    tok2 = chat_tokenizer()
-    tok2.chat_template = None
-    assert turns.end_of_turn_id(tok2) is None and turns.stop_token_ids(tok2) == [im_end]
-
-
-def test_prompts_render_with_the_chat_template(tok):
-    text = turns.prompt_text(tok, PAIRS[0][0])
-    assert text == f"<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\nWhat is inflation?<|im_end|>\n" \
-                   "<|im_start|>assistant\n"
-    assert turns.prompt_text(tok, "raw text") == "raw text"
-    ids, start = turns.answer_span(tok, PAIRS[0][0], "Prices rise.")
-    assert tok.decode(ids[start:]) == "Prices rise.<|im_end|>\n"  # the answer and its end of turn, as TRL trains
-    ids, start = turns.answer_span(tok, "Q:", " yes")
-    assert tok.decode(ids[start:]) == " yes<|im_end|>"  # a plain answer gets eos appended
 
 
 def test_answers_equal_a_bare_generate_and_stop_at_end_of_turn(tok):
@@ -128,20 +104,3 @@ def test_a_full_run_needs_the_base_beside_it(tok):
             pass
     rep = before_after(tiny_llama(tok, seed=1), tok, PAIRS[:2], GREEDY, base=model)
     assert rep["weights"].startswith("two copies")
-
-
-def test_causal_report_has_the_summary_keys(tok):
-    cfg = RunConfig().replace(model={"task": "causal-lm"}, generate={"max_new_tokens": 8})
-    tuned = lora(tiny_llama(tok))
-    texts = ["The human heart is a muscular organ about the size of a closed fist.",
-             "Honeybees live in colonies that can hold tens of thousands of insects."]
-    rep = causal_report(cfg, tuned, tok, PAIRS, texts)
-    assert set(rep) == {"generation", "forgetting", "samples", "rows"}
-    f = rep["forgetting"]
-    assert f["n_texts"] == 2 and f["ppl_base"] > 1 and f["ppl_final"] > 1
-    assert f["change"] == pytest.approx(f["ppl_final"] / f["ppl_base"] - 1)
-    assert f["level"] in ("fluent", "some", "forgot") and f["verdict"]
-    assert len(rep["samples"]) == 3 and set(rep["samples"][0]) >= {"prompt", "reference", "base", "tuned"}
-    # the random vocabulary of 600 tokens: a random model is roughly uniform, so ~600 per token
-    assert 20 < f["ppl_base"] < 6000 and math.isfinite(f["ppl_final"])
-    assert causal_report(cfg, tuned, tok, [], []) == {}

@@ -1,19 +1,12 @@
-"""Generation scores on known strings (core.results.scores), the forgetting verdict
-(core.results.forgetting) and prompt/answer pairs from each data format (causal_report)."""
+"""Generation scores on known strings (core/results/scores.py): ROUGE-L, chrF, BLEU, corpus pooling
+and perplexity. (The forgetting verdict: test_forgetting.py; pairs from each data format:
+test_causal_report.py.)"""
 
 import math
 
 import pytest
 
 from core.results import scores
-from core.results.causal_report import pair_from_row, task_better, validation_pairs
-from core.results.forgetting import (
-    FLUENT_TOLERANCE,
-    FORGETTING_SEVERE,
-    ForgettingError,
-    read_general_texts,
-    verdict,
-)
 
 REF = "the cat sat on the mat"
 
@@ -70,89 +63,3 @@ def test_perplexity_weighs_every_token_equally():
     assert overall == pytest.approx(2 ** 2.5)
     assert scores.perplexity_of(1e9, 1) == pytest.approx(math.exp(scores.MAX_LOG_PERPLEXITY))
     assert scores.relative_change(10.0, 11.0) == pytest.approx(0.1) and scores.relative_change(None, 1) is None
-
-
-def test_forgetting_verdicts():
-    ok = verdict(20.0, 20.4, task_better=True)
-    assert ok["level"] == "fluent" and ok["change"] == pytest.approx(0.02)
-    assert ok["verdict"].startswith("The model got better at your task and stayed as fluent on general text")
-    some = verdict(20.0, 20.0 * (1 + (FLUENT_TOLERANCE + FORGETTING_SEVERE) / 2), task_better=True)
-    assert some["level"] == "some" and "It lost 15% on general text" in some["verdict"]
-    assert "lower the learning rate or the epochs" in some["verdict"]
-    bad = verdict(20.0, 40.0, task_better=True)
-    assert bad["level"] == "forgot" and "lost 100%" in bad["verdict"] and "catastrophic" in bad["verdict"]
-    flat = verdict(20.0, 20.0, task_better=False)
-    assert "did not improve" in flat["verdict"]
-    assert verdict(None, 3.0)["level"] == "unknown"
-
-
-def test_task_better_reads_answer_perplexity_first():
-    gen = {"base": {"answer_perplexity": 9.0, "chrf": 50.0}, "final": {"answer_perplexity": 3.0, "chrf": 10.0}}
-    assert task_better(gen) is True
-    assert task_better({"base": {"chrf": 10.0}, "final": {"chrf": 5.0}}) is False
-    assert task_better(None) is None
-
-
-def test_general_text_file(tmp_path):
-    path = tmp_path / "general.txt"
-    path.write_text("First paragraph.\n\n  Second one.  \nThird.\n", encoding="utf-8")
-    assert read_general_texts(path) == ["First paragraph.", "Second one.", "Third."]
-    assert read_general_texts(path, limit=2) == ["First paragraph.", "Second one."]
-    with pytest.raises(ForgettingError, match="missing"):
-        read_general_texts(tmp_path / "nope.txt")
-    (tmp_path / "empty.txt").write_text("\n\n")
-    with pytest.raises(ForgettingError, match="no text"):
-        read_general_texts(tmp_path / "empty.txt")
-
-
-# --------------------------------------------------------------------------- pairs
-def test_pairs_from_prompt_completion_and_messages():
-    assert pair_from_row({"prompt": "Q: 2+2?\nA:", "completion": " 4"}) == ("Q: 2+2?\nA:", " 4")
-    msgs = [{"role": "user", "content": "Hi"}]
-    assert pair_from_row({"prompt": msgs, "completion": [{"role": "assistant", "content": "Hello!"}]}) == (msgs, "Hello!")
-    convo = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
-             {"role": "assistant", "content": "Hello!"}]
-    assert pair_from_row({"messages": convo}) == (convo[:2], "Hello!")
-    assert pair_from_row({"messages": [{"role": "user", "content": "Hi"}]}) is None
-
-
-def test_pairs_from_template_text_keep_the_whole_text():
-    template = "Quote by {author}: {quote}"
-    prompt, answer = pair_from_row({"text": "Quote by Ada Lovelace: That brain of mine is more than mortal."},
-                                   template)
-    assert prompt == "Quote by Ada Lovelace:" and answer == " That brain of mine is more than mortal."
-    instr = "### Instruction:\n{instruction}\n\n### Response:\n{response}"
-    p, a = pair_from_row({"text": "### Instruction:\nWhat is 2+2?\n\n### Response:\nFour."}, instr)
-    assert p == "### Instruction:\nWhat is 2+2?\n\n### Response:\n" and a == "Four."
-    assert pair_from_row({"text": "not in the template's shape"}, template) is None
-
-
-def test_pairs_from_chat_rendered_text_and_raw_text():
-    from tiny_chat import chat_tokenizer
-
-    tok = chat_tokenizer()
-    text = tok.apply_chat_template([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}],
-                                   tokenize=False)
-    prompt, answer = pair_from_row({"text": text}, "", tok)
-    assert prompt.endswith("<|im_start|>assistant\n") and answer == "Hello!"
-    raw = "one two three four five six seven eight nine ten"
-    assert pair_from_row({"text": raw}) == ("one two three four five six seven eight", " nine ten")
-    assert pair_from_row({"text": "too short"}) is None
-    rows = [{"text": raw}, {"text": "x"}, {"text": raw + " eleven"}, {"text": raw}]
-    assert len(validation_pairs(rows, limit=2)) == 2 and len(validation_pairs(rows)) == 3
-
-
-def test_history_shows_score_columns_only_when_a_run_has_them():
-    from core.results.causal_report import score_cells
-    from ui.history import metrics_frame
-
-    report = {"generation": {"base": {"rouge_l": 0.1, "chrf": 20.0, "answer_perplexity": 9.0},
-                             "final": {"rouge_l": 0.4, "chrf": 45.5, "answer_perplexity": 3.0}},
-              "forgetting": {"ppl_base": 20.0, "ppl_final": 21.0, "change": 0.05}}
-    assert score_cells(report) == {"ROUGE-L": "0.100 → 0.400", "chrF": "20.0 → 45.5", "answer ppl": "9.00 → 3.00",
-                                   "general ppl": "20.0 → 21.0 (+5%)"}
-    assert score_cells({"generation": {"base": {}, "final": {}}}) == {}
-    rows = [{"name": "a", "path": "/nonexistent", **report}, {"name": "b", "path": "/nonexistent"}]
-    frame = metrics_frame(rows)
-    assert list(frame["chrF"]) == ["20.0 → 45.5", "–"] and "general ppl" in frame.columns
-    assert "chrF" not in metrics_frame(rows[1:]).columns

@@ -1,7 +1,6 @@
 """core/train/coach_dpo.py: the coach's hints for a DPO run, from crafted reward curves."""
 
 
-
 def _stream(margins, accuracies, chosen, rejected):
     return [{"type": "train", "step": i + 1, "loss": 0.69, "rewards/margins": m, "rewards/accuracies": a,
              "rewards/chosen": c, "rewards/rejected": r}
