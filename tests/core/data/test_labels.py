@@ -1,6 +1,11 @@
 """core/data/labels.py: the tokens and labels a causal LM trains on: a template row is trained whole
-and ends in one EOS, and an instruction row trains only its response (a model without a chat
-template must choose one)."""
+and ends in one EOS, an instruction row trains only its response (a model without a chat
+template must choose one), and the token view of a conversation on SmolLM2's tokenizer marks
+what trains. (The masks under TRL's SFTTrainer: tests/core/train/test_trainers.py.)"""
+
+from __future__ import annotations
+
+import json
 
 import pandas as pd
 import pytest
@@ -54,3 +59,32 @@ def test_instruction_format_is_detected_and_a_model_without_chat_template_must_c
     trained = tok.decode([i for i, lab in zip(row, labels) if lab != -100])
     assert trained == tok.decode(tok(prep.train[0]["completion"], add_special_tokens=False)["input_ids"]
                                  + [tok.eos_token_id])  # only the response and its EOS
+
+
+@pytest.mark.slow
+def test_token_view_of_a_conversation(tmp_path, smollm2_tokenizer):
+    from core.config import RunConfig
+    from core.data.labels import token_view, tokenize_split, training_tokenizer
+    from core.data.prepare import prepare
+
+    rows = [{"messages": [{"role": "user", "content": f"Name a colour, {i}."},
+                          {"role": "assistant", "content": "Blue, said Pip, the colour of the sea. " * 3}]}
+            for i in range(6)]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    cfg = RunConfig().replace(model={"task": "causal-lm", "name_or_path": "starter:SmolLM2-135M-Instruct"},
+                              data={"path": str(path), "max_length": 48})
+    prepared = prepare(cfg)
+    tok = smollm2_tokenizer
+    split = tokenize_split(tok, prepared.train, cfg, prepared.detected)
+    ttok, template = training_tokenizer(tok, cfg, prepared.detected)
+    view = token_view(ttok, prepared.train[0], split.dataset[0], 48, template)
+    tokens = view["tokens"]
+    assert view["roles_known"] and view["n_truncated"] == view["n_tokens"] - 48 > 0 and view["n_trained_cut"] > 0
+    roles = {t["role"] for t in tokens}
+    assert {"system", "user", "answer", "template"} <= roles  # SmolLM2's default system prompt shows as system
+    assert all(t["role"] == "answer" for t in tokens if t["trained"])
+    assert all(not t["trained"] for t in tokens if not t["kept"])  # past the cut nothing trains
+    specials = [t for t in tokens if t["special"]]
+    assert specials and {t["text"] for t in specials} <= {"<|im_start|>", "<|im_end|>"}
+    assert sum(t["trained"] for t in tokens) == view["n_trained"] == split.counts[0]

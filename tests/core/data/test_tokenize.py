@@ -1,6 +1,6 @@
 """Token preview, length statistics, padding comparison, and the padding optimisations'
-correctness (grouped batches cover every example once). Causal LM's tokens, labels and
-packing are checked in test_sft.py."""
+correctness (grouped batches cover every example once), core/data/tokenize.py. Causal LM's
+tokens, labels and packing are checked in tests/core/train/test_trainers.py and test_labels.py."""
 
 import pytest
 
@@ -89,15 +89,3 @@ def test_token_preview_marks_specials_and_truncation(minilm_tok):
     assert kept[-1]["token"] == "[SEP]"
     assert prev["n_truncated"] > 0 and cut and not any(t["special"] for t in cut)
     assert prev["attention_mask"] == [1] * 8
-
-
-def test_the_tiny_gpt2_tokenizer_adds_no_eos_of_its_own():
-    """TRL appends the end-of-sequence token to every text itself; BERT's post-processor also
-    appends [SEP], which gave "[CLS] text [SEP] [SEP]". The starter's tokenizer adds only [CLS]."""
-    from core.model.load import load_tokenizer
-
-    tok = load_tokenizer(RunConfig().replace(model={"task": "causal-lm", "name_or_path": "starter:tiny-gpt2"}))
-    ids = tok("quote by ann")["input_ids"]
-    assert ids[0] == tok.bos_token_id == tok.cls_token_id and tok.eos_token_id not in ids
-    assert tok.eos_token == "[SEP]" and tok.pad_token_id != tok.eos_token_id
-    assert len(tok("word " * 300)["input_ids"]) > 300  # no truncation hidden in the tokenizer file

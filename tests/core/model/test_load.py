@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from core.config import STARTER_MINILM
+from core.config import STARTER_MINILM, RunConfig
 from core.model.load import check_model_source
 from core.paths import PathError
 
@@ -27,3 +27,15 @@ def test_pickle_folder_warns(tmp_path):
     assert "pickle" in pickle_weights_warning(str(tmp_path))
     (tmp_path / "model.safetensors").write_bytes(b"x")
     assert pickle_weights_warning(str(tmp_path)) == ""
+
+
+def test_the_tiny_gpt2_tokenizer_adds_no_eos_of_its_own():
+    """TRL appends the end-of-sequence token to every text itself; BERT's post-processor also
+    appends [SEP], which gave "[CLS] text [SEP] [SEP]". The starter's tokenizer adds only [CLS]."""
+    from core.model.load import load_tokenizer
+
+    tok = load_tokenizer(RunConfig().replace(model={"task": "causal-lm", "name_or_path": "starter:tiny-gpt2"}))
+    ids = tok("quote by ann")["input_ids"]
+    assert ids[0] == tok.bos_token_id == tok.cls_token_id and tok.eos_token_id not in ids
+    assert tok.eos_token == "[SEP]" and tok.pad_token_id != tok.eos_token_id
+    assert len(tok("word " * 300)["input_ids"]) > 300  # no truncation hidden in the tokenizer file

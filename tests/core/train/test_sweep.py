@@ -1,6 +1,7 @@
 """Sweeps (core/train/sweep.py): grids validated by RunConfig, the budget (points, total steps,
 a mode's limits on the total), a real two-point sweep through the job queue with its run
-folders, tags and sweep.json, stopping a sweep, and the exported sweep.py."""
+folders, tags and sweep.json, stopping a sweep. (The exported sweep.py:
+tests/core/results/test_sweepcode.py.)"""
 
 from __future__ import annotations
 
@@ -90,28 +91,6 @@ def test_the_preset_sweep_file_and_the_cli(tmp_path):
     r = subprocess.run([sys.executable, "-m", "core", "sweep", str(path), "--max-total-steps", "500"], cwd=ROOT,
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 2 and r.stderr.strip().splitlines()[-1].startswith("error: this sweep would take 810 steps")
-
-
-def test_the_exported_sweep_script_runs_each_points_own_train_py():
-    from core.results.codegen import render_script
-    from core.results.sweepcode import render_sweep_script
-
-    base = workshop(*TINY)
-    spec = SweepSpec(grid={"train.learning_rate": [1e-3, 3e-3], "data.max_length": [32, 48],
-                           "train.early_stopping_patience": [0]})
-    script = render_sweep_script(base, spec)
-    assert "from core" not in script and "import core" not in script
-    compile(script, "sweep.py", "exec")
-    head = script[: script.index("\nresults = []")]  # the definitions, without running the loop
-    space: dict = {}
-    exec(head, space)
-    points = expand(base, spec, "point")
-    assert len(space["POINTS"]) == 4
-    for point, exported in zip(points, space["POINTS"]):
-        assert exported["settings"] == point.settings
-        assert space["script_for"](exported) == render_script(point.cfg)
-        assert len(exported["edits"]) <= 3  # a few changed lines, not a whole script per point
-    assert space["METRIC"] == "eval_loss" and space["GREATER_IS_BETTER"] is False
 
 
 @pytest.fixture(scope="module")
