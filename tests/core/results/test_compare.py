@@ -1,12 +1,11 @@
-"""Compare base vs fine-tuned, export, reload — on one short real LoRA run (module fixture)."""
-
-import os
+"""core/results/compare.py: base vs fine-tuned on one short real LoRA run (the shared session run),
+the adapter toggle equal to a fresh base, causal and chat runs streaming both sides. (Export and
+reload: test_export.py.)"""
 
 import pytest
 
 from core.config import STARTER_TINY_GPT2, RunConfig
 from core.results.compare import Comparison
-from core.results.export import ExportError, export_run, push_to_hub, zip_export
 from core.train.job import Job
 
 CFG = RunConfig().replace(data={"max_length": 64, "max_rows": 240},
@@ -48,71 +47,6 @@ def test_adapter_toggle_equals_a_freshly_loaded_base(lora_run):
     with torch.no_grad():
         fresh = torch.softmax(base(**enc).logits, -1).tolist()
     assert torch.allclose(torch.tensor(toggled), torch.tensor(fresh), atol=1e-6)
-
-
-def test_export_then_reload_gives_the_same_logits(lora_run):
-    import torch
-    from peft import PeftModel
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    from core.model.load import load_model
-
-    written = export_run(lora_run)
-    model_dir, adapter_dir = written["model"], written["adapter"]
-    assert os.path.isfile(os.path.join(model_dir, "model.safetensors"))
-    assert os.path.isfile(os.path.join(adapter_dir, "adapter_model.safetensors"))
-    card = open(written["card"]).read()
-    assert card.startswith("---\n") and "base_model: sentence-transformers/all-MiniLM-L6-v2" in card
-    assert "eval_accuracy" not in card or "accuracy" in card
-    assert "| learning_rate | 0.002 |" in card and "![loss curve](loss_curve.png)" in card
-
-    comp = Comparison(lora_run)
-    texts = ["wicked fast shipping", "refund took three months"]
-    tuned = comp.classify(texts)["tuned"]
-    tok = AutoTokenizer.from_pretrained(model_dir)
-    merged = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
-    enc = tok(texts, padding=True, truncation=True, max_length=64, return_tensors="pt")
-    with torch.no_grad():
-        merged_p = torch.softmax(merged(**enc).logits, -1)
-    assert torch.allclose(merged_p, torch.tensor(tuned), atol=1e-5)
-    assert merged.config.id2label == {0: "negative", 1: "positive"}
-    # plain peft on a plain base model
-    base, _ = load_model(CFG, ["negative", "positive"], tok, apply=False)
-    peft_model = PeftModel.from_pretrained(base, adapter_dir).eval()
-    with torch.no_grad():
-        peft_p = torch.softmax(peft_model(**enc).logits, -1)
-    assert torch.allclose(peft_p, torch.tensor(tuned), atol=1e-5)
-    archive = zip_export(written["target"])
-    import zipfile
-
-    names = zipfile.ZipFile(archive).namelist()
-    assert "README.md" in names and "model/model.safetensors" in names
-
-
-def test_push_without_network_explains_and_never_leaks_the_token(lora_run):
-    token = "hf_SECRETtoken1234567890abcdef"
-    target = lora_run / "export"
-    if not target.exists():
-        export_run(lora_run)
-    with pytest.raises(ExportError) as err:
-        push_to_hub(target, "someone/model", token)
-    assert token not in str(err.value) and "no internet" in str(err.value)
-    with pytest.raises(ExportError, match="needs a write token"):
-        push_to_hub(target, "someone/model", "")
-    for path in lora_run.rglob("*"):
-        if path.is_file():
-            assert token.encode() not in path.read_bytes(), path
-
-
-def test_export_refuses_paths_outside_the_workspace(lora_run):
-    from core.paths import PathError
-
-    with pytest.raises(PathError):
-        export_run(lora_run, "/etc/fts-export")
-    with pytest.raises(PathError):
-        export_run(lora_run, lora_run / ".." / ".." / ".." / "escape")
-    with pytest.raises(ExportError, match="inside the run's final/"):
-        export_run(lora_run, lora_run / "final")
 
 
 def test_causal_compare_streams_both_sides(tmp_path):

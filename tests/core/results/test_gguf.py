@@ -177,13 +177,3 @@ def test_modelfile(tmp_path, tok):
         modelfile_text(plain)
     info = export_gguf(tiny_llama(plain), plain, tmp_path / "plain")
     assert "modelfile" not in info and "ChatML" in info["modelfile_note"]
-
-
-def test_export_formats_registry_and_the_export_tab_agree():
-    from core.results.export import DEFAULT_FORMATS, EXPORT_FORMATS
-    from ui.export import WRITTEN_LABELS
-
-    assert list(EXPORT_FORMATS) == ["adapter", "merged", "gguf"]
-    assert {f.folder for f in EXPORT_FORMATS.values()} == set(WRITTEN_LABELS)
-    assert "gguf" not in DEFAULT_FORMATS and set(DEFAULT_FORMATS) == {"adapter", "merged"}
-    assert all(f.name == key and f.label for key, f in EXPORT_FORMATS.items())
