@@ -1,6 +1,5 @@
-"""The data check and a sweep through the app's API (gradio_client against a real `python app.py
---workshop`): an uploaded file's planted problems are found and fixed with the fix endpoint;
-a sweep too big for the workshop's limit is refused; a 4-point sweep on the workshop preset
+"""The Sweep (ui/sweep.py) through the app's API (gradio_client against a real `python app.py
+--workshop`): a sweep too big for the workshop's limit is refused; a 4-point sweep on the workshop preset
 runs, its table fills as points finish, the best point's settings load into the form and its
 run opens on the Compare tab; the Code tab writes the same sweep as sweep.py."""
 
@@ -9,15 +8,14 @@ from __future__ import annotations
 import re
 import time
 
-import pandas as pd
 import pytest
 
 gradio_client = pytest.importorskip("gradio_client")
-from gradio_client import Client, handle_file  # noqa: E402
+from gradio_client import Client  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
 
 from core.config import load_config  # noqa: E402
-from core.paths import PRESETS, PROJECT_ROOT  # noqa: E402
+from core.paths import PRESETS  # noqa: E402
 from core.results.runs import read_summary  # noqa: E402
 
 GRID = dict(sweep_setting_1="train.learning_rate", sweep_values_1="1e-3, 3e-3",
@@ -39,49 +37,10 @@ def by_label(c: Client, api_name: str, **kwargs) -> dict:
             for r, v in zip(returns, values)}
 
 
-def cards_of(findings_html: str) -> list[tuple[str, str, int]]:
-    """(severity, title, count) of every finding card the Data tab shows."""
-    return [(sev, title, int(n.replace(",", "")) if n else 0) for sev, title, n in
-            re.findall(r'fts-finding-(\w+)".*?<b>([^<]+)</b>(?: · ([\d,]+))?', findings_html)]
-
-
 def table_rows(value) -> list[list]:
     while isinstance(value, dict) and "data" not in value:
         value = value.get("value")
     return value["data"]
-
-
-def test_the_data_check_finds_and_fixes_an_uploaded_files_problems(app_factory, tmp_path):
-    server = app_factory("--workshop")
-    c = Client(server.url, verbose=False)
-    df = pd.read_csv(PROJECT_ROOT / "assets" / "data" / "sentiment.csv")
-    flipped = df.iloc[:2].assign(label=lambda f: f["label"].map({"positive": "negative", "negative": "positive"}))
-    near = df.iloc[2:5].assign(text=lambda f: f["text"].str.upper() + "!!")
-    path = tmp_path / "reviews.csv"
-    pd.concat([df, df.iloc[5:8], flipped, near]).to_csv(path, index=False)
-    c.predict(file=handle_file(str(path)), api_name="/upload_data")
-
-    found = by_label(c, "/check_data", data_source="upload", max_length=96)
-    shown = cards_of(found["Findings"])
-    assert ("warning", "Near-duplicates", 3) in shown and ("warning", "The same text with different labels", 2) in shown
-    assert ("done", "Exact duplicates", 3) in shown, shown
-    assert "--set data.drop_near_duplicates=true" in found["Findings"]
-
-    cleaned = {"Near-duplicates", "The same text with different labels", "Validation rows nearly copied from training"}
-    flags: dict = {}  # an API client sends every value itself: carry the switches a fix turned on
-    for _ in range(4):  # each call applies the first fix on offer, then checks again
-        fixed = by_label(c, "/apply_data_fix", index=0, data_source="upload", max_length=96, **flags)
-        flags = {name: fixed[label] for name, label in (("drop_near_duplicates", "Drop near-duplicates"),
-                                                         ("drop_conflicts", "Drop conflicting labels"),
-                                                         ("drop_leaked", "Drop training rows in validation"))}
-        if not {t for sev, t, _ in cards_of(fixed["Findings"]) if sev == "warning"} & cleaned:
-            break
-    shown = cards_of(fixed["Findings"])
-    assert not {t for sev, t, _ in shown if sev == "warning"} & cleaned, shown
-    assert ("done", "Near-duplicates", 3) in shown and fixed["Check summary"].startswith("Applied: ")
-    assert fixed["Drop near-duplicates"] is True and fixed["Drop conflicting labels"] is True
-    with pytest.raises(AppError, match="no finished classification run on this data"):
-        c.predict(data_source="upload", **flags, api_name="/data_mislabels")
 
 
 def test_a_four_point_sweep_through_the_api(app_factory):
