@@ -1,4 +1,4 @@
-"""What both browser suites (test_browser.py, test_browser_results.py) do to a page."""
+"""What the browser walks (tests/browser/) do to a page."""
 
 from __future__ import annotations
 

@@ -259,8 +259,8 @@ class DefaultRuns:
 def default_runs():
     """The default preset (RunConfig's defaults: LoRA on MiniLM, the bundled sentiment set,
     5 epochs) trained for real once per seed in FLAGSHIP_SEEDS, shared by tests/test_flagship.py
-    (the promised examples), tests/test_coach.py (no false alarm on a healthy run) and
-    tests/test_browser_flagship.py (the promise on the Compare tab)."""
+    (the promised examples), tests/core/train/test_coach.py (no false alarm on a healthy run) and
+    tests/browser/test_browser_flagship.py (the promise on the Compare tab)."""
     return DefaultRuns()
 
 

@@ -3,7 +3,7 @@ classifier can't, read from its events and its ``summary.json`` (the end-of-run 
 :mod:`core.results.causal_report`: answer perplexity before/after, the share of answers that
 ended their turn, the forgetting check; and, from the SFT trainer, the trained-token counts).
 
-Rules (each tested on crafted summaries and event streams in tests/test_coach.py):
+Rules (each tested on crafted summaries and event streams in tests/core/train/test_coach_causal.py):
 
 * answers_masked — the training loss fell, yet the model did not get better at the answers:
   their perplexity did not drop (or the trainer counted no answer tokens / most answers cut

@@ -1,6 +1,6 @@
 """The README's promise, in a real browser (headless Debian chromium via playwright): after the
 default run (the `default_runs` fixture: the default preset trained for real, shared with
-tests/test_flagship.py and tests/test_coach.py, copied into the server's workspace), the
+tests/test_flagship.py and tests/core/train/test_coach.py, copied into the server's workspace), the
 Compare tab classifies each of core.config.FLAGSHIP_EXAMPLES as promised, with clear
 confidence, where the base model could not tell. Screenshots land in tests/output/screenshots/."""
 
