@@ -5,8 +5,9 @@ probabilities and the fine-tuned model scores higher on the validation split, th
 writes the merged model and its card and zips them, a Hub push with a fake token fails with a
 clear message that never shows the token, History lists both runs and overlays their curves,
 the Code tab writes a standalone script, and a few steps of the tiny GPT-2 stream base and
-fine-tuned generations side by side. In-process: shared mode lists only the browser's own
-runs, and workshop mode hides and refuses the Hub push."""
+fine-tuned generations side by side. One file for four tabs: they share the module's server
+and its two runs (training them again per tab would cost minutes). In-process: shared mode's
+run lists, test_results_common.py; workshop mode and the Hub push, tests/ui/export/."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """The app driven through its API (gradio_client) against a real `python app.py`: bad uploads
 give clear messages and the app keeps serving; the bundled sentiment set + MiniLM starter +
-LoRA trains from the API and beats its baseline; a second client is told the trainer is busy.
-Plus in-process checks of the shell: fast start-up, widgets built from RunConfig, and the
-error decorator."""
+LoRA trains from the API through every tab before Train and beats its baseline; a second client
+is told the trainer is busy; shared mode queues a second browser; workshop mode keeps runs within
+its limits. One file for the tabs it walks: they share the module's server. (In-process checks of
+the shell, start-up and the error decorator: test_shell.py, test_app.py, test_common.py.)"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""States a newcomer meets in the first minutes, driven through the API of a real app and
-in-process: the Data tab's column choices follow the table even when events race, a
-one-column file says what it lacks, the Train tab's ready line describes the chosen data,
-and a reload during a run opens on the Train tab."""
+"""States a newcomer meets in the first minutes, driven through the API of one real app (the
+module's server, shared by the Data, Tokenize and Train tabs' checks): the Data tab's column
+choices follow the table even when events race, a one-column file says what it lacks, the Train
+tab's ready line describes the chosen data, and "One batch" opens on the strategy the run will
+use. (A reload during a run: test_session_events.py.)"""
 
 from __future__ import annotations
 
