@@ -53,3 +53,13 @@ def test_the_default_run_gets_the_promised_examples_right(default_runs):
                 wrong.append(report[-1])
     print("\n".join(report))
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_verdict_does_not_call_a_coin_toss_the_same_label():
+    from core.results.compare import label_change
+
+    assert "undecided" in label_change({"negative": 0.49, "positive": 0.51}, {"negative": 0.05, "positive": 0.95})
+    assert label_change({"negative": 0.2, "positive": 0.8}, {"negative": 0.05, "positive": 0.95}).startswith(
+        "the same label, held with more confidence")
+    assert label_change({"negative": 0.8, "positive": 0.2}, {"negative": 0.1, "positive": 0.9}) == "a different label"
+    assert "still undecided" in label_change({"negative": 0.9, "positive": 0.1}, {"negative": 0.52, "positive": 0.48})

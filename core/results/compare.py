@@ -27,6 +27,28 @@ class CompareError(ValueError):
     """The run can't be compared (not finished, files missing); the message says why."""
 
 
+# Below this lead over the runner-up, a model has no real preference (0.51 vs 0.49 is a coin).
+UNDECIDED_MARGIN = 0.10
+
+
+def label_change(base: dict[str, float], tuned: dict[str, float]) -> str:
+    """How the top label moved from base to fine-tuned, in words, for the Compare verdict.
+    A model whose top class leads the next by less than :data:`UNDECIDED_MARGIN` is called
+    undecided: "the same label" after a 50/50 base would overstate what the base knew."""
+    def top(probs: dict[str, float]) -> tuple[str, bool]:
+        ranked = sorted(probs.values(), reverse=True)
+        lead = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
+        return max(probs, key=probs.get), lead >= UNDECIDED_MARGIN
+
+    (b, b_sure), (t, t_sure) = top(base), top(tuned)
+    if not b_sure and t_sure:
+        return "the base model was undecided (about even odds); the fine-tuned one has learnt to choose"
+    if not t_sure:
+        return "the fine-tuned model is still undecided (about even odds): train for longer or check the data"
+    return "the same label, held with more confidence" if b == t and tuned[t] > base[b] else \
+        "the same label" if b == t else "a different label"
+
+
 def _base_model(cfg: RunConfig, labels: list[str] | None, tok: Any) -> Any:
     from ..model.load import load_base_model
 

@@ -155,7 +155,9 @@ def compare_classify(settings: AppSettings, parts: CompareParts, session: Sessio
     base = dict(zip(labels, r["base"][0]))
     tuned = dict(zip(labels, r["tuned"][0]))
     b, t = max(base, key=base.get), max(tuned, key=tuned.get)
-    change = "the same label" if b == t else "a different label"
+    from core.results.compare import label_change
+
+    change = label_change(base, tuned)
     verdict = (f"Base: **{html.escape(b)}** ({percent(base[b])}) → fine-tuned: **{html.escape(t)}** "
                f"({percent(tuned[t])}): {change}.")
     return {parts.base_label: base, parts.tuned_label: tuned, parts.verdict: verdict}
