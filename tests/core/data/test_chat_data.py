@@ -1,7 +1,7 @@
 """Chat and instruction data as users have it: every format detected from its columns and
 files (jsonl, json, parquet, csv with JSON cells), converted into the rows TRL reads, a clear
-message for a table that matches none; preference pairs for DPO and the messages for data an
-objective can't use. No model needed."""
+message for a table that matches none. No model needed. (Preference pairs for DPO:
+tests/core/train/test_dpo.py.)"""
 
 from __future__ import annotations
 
@@ -127,71 +127,3 @@ def test_sft_settings_are_validated_naming_the_field():
         RunConfig.from_dict({"data": {"prompt_format": "messages", "chat_template": "plain"}})
 
 
-TOPICS = ["cats", "tea", "rain", "maps", "jazz", "bread", "chess", "boats", "snow", "books", "trees", "clocks",
-          "bees", "kites", "soup", "stars", "shoes", "lamps", "rivers", "bells"]
-
-
-def pairs(n=len(TOPICS)):
-    # Easy pairs: the same short answer shape, one word apart, so a tiny model can learn the
-    # preference in a few steps and the summed score is not decided by length.
-    return [{"prompt": f"Tell me about {t}.", "chosen": f"I love {t}.", "rejected": f"I hate {t}."}
-            for t in TOPICS[:n]]
-
-
-def write_jsonl(path, rows):
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path
-
-
-def test_preference_formats_are_detected(tmp_path):
-    data = RunConfig().data
-    plain = pd.DataFrame(pairs(4))
-    assert detect_format(plain, data, "dpo").format == "preference"
-    conv = pd.DataFrame([{"prompt": [{"role": "user", "content": r["prompt"]}],
-                          "chosen": [{"role": "assistant", "content": r["chosen"]}],
-                          "rejected": [{"role": "assistant", "content": r["rejected"]}]} for r in pairs(6)])
-    implicit = pd.DataFrame([{"chosen": r["prompt"] + r["chosen"], "rejected": r["prompt"] + r["rejected"]}
-                             for r in conv.to_dict("records")])
-    cfg = RunConfig().replace(model={"task": "causal-lm"}, train={"objective": "dpo"})
-    for name, frame in (("conv", conv), ("implicit", implicit)):
-        path = tmp_path / f"{name}.jsonl"
-        frame.to_json(path, orient="records", lines=True)
-        prep = prepare(cfg.replace(data={"path": str(path), "test_size": 0.34}))
-        row = prep.train[0]
-        assert prep.detected.format == "preference"
-        # one user turn as the prompt, one assistant turn on each side: what TRL's chat rendering needs
-        assert [m["role"] for m in row["prompt"]] == ["user"] and row["prompt"][0]["content"].startswith("Tell me")
-        assert row["chosen"][0]["content"].startswith("I love") and row["rejected"][0]["content"].startswith("I hate")
-    # plain strings become a user turn and assistant turns too (TRL would tokenize strings raw,
-    # without the chat template the model chats with); data.chat_template plain keeps them strings
-    path = write_jsonl(tmp_path / "plain.jsonl", pairs(8))
-    row = prepare(cfg.replace(data={"path": str(path)})).train[0]
-    assert row["prompt"][0]["role"] == "user" and row["chosen"][0]["role"] == "assistant"
-    row = prepare(cfg.replace(data={"path": str(path), "chat_template": "plain"})).train[0]
-    assert isinstance(row["prompt"], str) and row["chosen"].startswith("I love")
-
-
-def test_wrong_data_for_each_objective_is_named(tmp_path):
-    cfg = RunConfig().replace(model={"task": "causal-lm"}, train={"objective": "dpo"})
-    chat = write_jsonl(tmp_path / "chat.jsonl", [{"prompt": f"q{i}", "completion": f"a{i}"} for i in range(8)])
-    with pytest.raises(DataError, match=r"train.objective dpo trains on preference pairs.*columns are: prompt, "
-                                        r"completion.*train.objective sft"):
-        prepare(cfg.replace(data={"path": str(chat)}))
-    no_chosen = write_jsonl(tmp_path / "half.jsonl", [{"prompt": f"q{i}", "rejected": f"a{i}"} for i in range(8)])
-    with pytest.raises(DataError, match="columns are: prompt, rejected"):
-        prepare(cfg.replace(data={"path": str(no_chosen)}))
-    pref = write_jsonl(tmp_path / "pref.jsonl", pairs(8))
-    with pytest.raises(DataError, match="set train.objective dpo"):
-        prepare(cfg.replace(data={"path": str(pref)}, train={"objective": "sft"}))
-    # pairs with nothing to prefer (identical answers) or an empty side are dropped and counted
-    rows = pairs(8) + [{"prompt": "same", "chosen": "x", "rejected": "x"}, {"prompt": "empty", "chosen": "",
-                                                                            "rejected": "y"}]
-    prep = prepare(cfg.replace(data={"path": str(write_jsonl(tmp_path / "some.jsonl", rows))}))
-    assert prep.report.empty_dropped == 2 and prep.report.n_train + prep.report.n_validation == 8
-    # the reference is the base with the adapter off: DPO needs an adapter, and a causal LM
-    with pytest.raises(ConfigError, match="adapter.method must be lora or qlora for train.objective dpo"):
-        cfg.replace(adapter={"method": "full"})
-    with pytest.raises(ConfigError, match="model.task must be causal-lm"):
-        RunConfig().replace(train={"objective": "dpo"})
-    with pytest.raises(ConfigError, match="dpo.label_smoothing must be > 0 for loss_type exo_pair"):
-        cfg.replace(dpo={"loss_type": "exo_pair"})

@@ -1,15 +1,19 @@
-"""Preference tuning (train.objective dpo, core/train/dpo.py) on TRL's DPOTrainer: one copy of the
-weights (the reference is the base with the adapter off), the logged DPO metrics and the held-out
-preference accuracy in summary.json. A tiny 2-layer Llama with SmolLM2's real tokenizer and chat
-template keeps it fast. (Preference data: tests/core/data/test_chat_data.py; the coach:
+"""Preference tuning (train.objective dpo, core/train/dpo.py) on TRL's DPOTrainer: data detection,
+one copy of the weights (the reference is the base with the adapter off), the logged DPO metrics,
+the held-out preference accuracy in summary.json, and the messages for data a DPO run can't use.
+A tiny 2-layer Llama with SmolLM2's real tokenizer and chat template keeps it fast. (The coach:
 test_coach_dpo.py; the reward curves: tests/core/results/test_plots.py.)"""
 
 import json
 import math
 
+import pandas as pd
 import pytest
 
-from core.config import RunConfig
+from core.config import ConfigError, RunConfig
+from core.data.chat import detect_format
+from core.data.prepare import prepare
+from core.data.sources import DataError
 from core.results.runs import read_events
 from core.train.job import Job
 
@@ -40,6 +44,60 @@ def dpo_cfg(model_dir, data_path, **train):
                "learning_rate": 1e-2, "warmup_ratio": 0.0, "eval_strategy": "no", "save_strategy": "no",
                "logging_steps": 1, "report_to": "none", **train},
         generate={"eval_samples": 0})
+
+
+def test_preference_formats_are_detected(tmp_path):
+    data = RunConfig().data
+    plain = pd.DataFrame(pairs(4))
+    assert detect_format(plain, data, "dpo").format == "preference"
+    conv = pd.DataFrame([{"prompt": [{"role": "user", "content": r["prompt"]}],
+                          "chosen": [{"role": "assistant", "content": r["chosen"]}],
+                          "rejected": [{"role": "assistant", "content": r["rejected"]}]} for r in pairs(6)])
+    implicit = pd.DataFrame([{"chosen": r["prompt"] + r["chosen"], "rejected": r["prompt"] + r["rejected"]}
+                             for r in conv.to_dict("records")])
+    cfg = RunConfig().replace(model={"task": "causal-lm"}, train={"objective": "dpo"})
+    for name, frame in (("conv", conv), ("implicit", implicit)):
+        path = tmp_path / f"{name}.jsonl"
+        frame.to_json(path, orient="records", lines=True)
+        prep = prepare(cfg.replace(data={"path": str(path), "test_size": 0.34}))
+        row = prep.train[0]
+        assert prep.detected.format == "preference"
+        # one user turn as the prompt, one assistant turn on each side: what TRL's chat rendering needs
+        assert [m["role"] for m in row["prompt"]] == ["user"] and row["prompt"][0]["content"].startswith("Tell me")
+        assert row["chosen"][0]["content"].startswith("I love") and row["rejected"][0]["content"].startswith("I hate")
+    # plain strings become a user turn and assistant turns too (TRL would tokenize strings raw,
+    # without the chat template the model chats with); data.chat_template plain keeps them strings
+    path = write_jsonl(tmp_path / "plain.jsonl", pairs(8))
+    row = prepare(cfg.replace(data={"path": str(path)})).train[0]
+    assert row["prompt"][0]["role"] == "user" and row["chosen"][0]["role"] == "assistant"
+    row = prepare(cfg.replace(data={"path": str(path), "chat_template": "plain"})).train[0]
+    assert isinstance(row["prompt"], str) and row["chosen"].startswith("I love")
+
+
+def test_wrong_data_for_each_objective_is_named(tmp_path):
+    cfg = RunConfig().replace(model={"task": "causal-lm"}, train={"objective": "dpo"})
+    chat = write_jsonl(tmp_path / "chat.jsonl", [{"prompt": f"q{i}", "completion": f"a{i}"} for i in range(8)])
+    with pytest.raises(DataError, match=r"train.objective dpo trains on preference pairs.*columns are: prompt, "
+                                        r"completion.*train.objective sft"):
+        prepare(cfg.replace(data={"path": str(chat)}))
+    no_chosen = write_jsonl(tmp_path / "half.jsonl", [{"prompt": f"q{i}", "rejected": f"a{i}"} for i in range(8)])
+    with pytest.raises(DataError, match="columns are: prompt, rejected"):
+        prepare(cfg.replace(data={"path": str(no_chosen)}))
+    pref = write_jsonl(tmp_path / "pref.jsonl", pairs(8))
+    with pytest.raises(DataError, match="set train.objective dpo"):
+        prepare(cfg.replace(data={"path": str(pref)}, train={"objective": "sft"}))
+    # pairs with nothing to prefer (identical answers) or an empty side are dropped and counted
+    rows = pairs(8) + [{"prompt": "same", "chosen": "x", "rejected": "x"}, {"prompt": "empty", "chosen": "",
+                                                                            "rejected": "y"}]
+    prep = prepare(cfg.replace(data={"path": str(write_jsonl(tmp_path / "some.jsonl", rows))}))
+    assert prep.report.empty_dropped == 2 and prep.report.n_train + prep.report.n_validation == 8
+    # the reference is the base with the adapter off: DPO needs an adapter, and a causal LM
+    with pytest.raises(ConfigError, match="adapter.method must be lora or qlora for train.objective dpo"):
+        cfg.replace(adapter={"method": "full"})
+    with pytest.raises(ConfigError, match="model.task must be causal-lm"):
+        RunConfig().replace(train={"objective": "dpo"})
+    with pytest.raises(ConfigError, match="dpo.label_smoothing must be > 0 for loss_type exo_pair"):
+        cfg.replace(dpo={"loss_type": "exo_pair"})
 
 
 def test_reference_is_the_adapter_off_and_one_copy(tmp_path, tiny_llama_dir):
