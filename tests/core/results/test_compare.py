@@ -49,14 +49,15 @@ def test_adapter_toggle_equals_a_freshly_loaded_base(lora_run):
     assert torch.allclose(torch.tensor(toggled), torch.tensor(fresh), atol=1e-6)
 
 
+@pytest.mark.slow  # trains the tiny GPT-2 (a few steps: base and tuned only have to differ)
 def test_causal_compare_streams_both_sides(tmp_path):
     cfg = RunConfig().replace(model={"name_or_path": STARTER_TINY_GPT2, "task": "causal-lm"},
                               adapter={"method": "full"},
                               data={"path": "assets/data/quotes.csv", "template": "Quote by {author}: {quote}",
-                                    "max_length": 48},
-                              train={"max_steps": 40, "learning_rate": 3e-3, "eval_strategy": "no",
+                                    "max_length": 48, "max_rows": 120},
+                              train={"max_steps": 12, "learning_rate": 3e-3, "eval_strategy": "no",
                                      "save_strategy": "no"},
-                              generate={"max_new_tokens": 12})
+                              generate={"max_new_tokens": 12, "eval_samples": 0})
     from core.paths import runs_dir
 
     job = Job(cfg, run_dir=runs_dir() / "compare-causal").run()
