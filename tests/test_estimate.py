@@ -146,3 +146,30 @@ def test_freezing_keeps_activations_only_for_the_trainable_layers():
     head_only = estimate_memory(RunConfig().replace(adapter={"method": "freeze", "trainable_layers": 0}),
                                 10**8, 10**4, 768, 12, 12, 128, hw=HW)
     assert head_only.activations == 0
+
+
+def test_dpo_estimate_reads_pair_lengths_and_pads_to_the_longest_pair(tmp_path, smollm2_tokenizer):
+    """A DPO run's lengths are its pairs' longer sides (the CLI estimate used to tokenize them
+    as SFT rows and fail), and its batch is 2 x batch rows of the longest pair's length."""
+    import json
+
+    from core.data.prepare import prepare
+    from core.train.estimate import example_lengths
+
+    rows = [{"prompt": f"Tell me about {t}.", "chosen": f"I love {t}, and here is why: " + "so much " * k,
+             "rejected": f"No {t}."} for k, t in enumerate(["cats", "tea", "rain", "maps", "jazz", "bread"])]
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    cfg = RunConfig().replace(model={"task": "causal-lm"}, data={"path": str(path), "test_size": 0.25},
+                              train={"objective": "dpo", "per_device_train_batch_size": 2})
+    prepared = prepare(cfg, smollm2_tokenizer)
+    lengths = example_lengths(cfg, smollm2_tokenizer, prepared)
+    # the chosen side is the longer one, by "so much " x k: lengths follow k, and hold the prompt,
+    # the answer and the chat template around them
+    ks = [next(k for k, r in enumerate(rows) if r["prompt"] == row["prompt"][0]["content"]) for row in prepared.train]
+    order = sorted(range(len(ks)), key=ks.__getitem__)
+    assert [lengths[i] for i in order] == sorted(lengths) and len(set(lengths)) == len(lengths)
+    for i, row in enumerate(prepared.train):
+        answer = row["chosen"][0]["content"]
+        assert lengths[i] > len(smollm2_tokenizer(row["prompt"][0]["content"] + answer)["input_ids"])
+    assert batch_shape(cfg, lengths) == (4, max(lengths))
