@@ -45,8 +45,10 @@ def compare_strategies(ctx: Context, name: str, make_cfg: Callable[[str], Any], 
     runs: dict[str, list[dict[str, Any]]] = {s: [] for s in strategies}
     for r in range(rounds):
         order = strategies[r % len(strategies):] + strategies[:r % len(strategies)]
-        ctx.log(f"{name}: round {r + 1}/{rounds}: {', '.join(order)} interleaved step by step, one epoch")
         cfgs = {s: make_cfg(s) for s in strategies}
+        steps = cfgs[strategies[0]].train.max_steps
+        span = f"{steps} steps" if steps > 0 else "one epoch"
+        ctx.log(f"{name}: round {r + 1}/{rounds}: {', '.join(order)} interleaved step by step, {span}")
         baton, jobs, _ = run_jobs(cfgs, order, cfgs[strategies[0]].train.seed, evaluate=evaluate)
         for s, job in jobs.items():
             tokens = job_tokens(job)
