@@ -3,7 +3,7 @@
 import pytest
 
 from core.config import RunConfig
-from core.train.estimate import MemoryEstimate, batch_shape, estimate_memory, layer_values_per_token
+from core.train.estimate import MemoryEstimate, batch_shape, estimate_memory, layer_bytes_per_token
 
 HW = {"cuda": False, "bf16": False, "fp16": False, "name": "CPU", "memory_bytes": 8 * 2**30}
 
@@ -132,10 +132,10 @@ def test_gated_layer_count_matches_what_autograd_saves():
 
     n = 96
     one_layer = saved_bytes(3, n) - saved_bytes(2, n)
-    counted = n * layer_values_per_token(64, 4, n, mlp_width=176, head_dim=16, act_bytes=4)
+    counted = n * layer_bytes_per_token(64, 4, n, mlp_width=176, head_dim=16, act_bytes=4)
     assert counted == pytest.approx(one_layer, rel=0.05), (counted, one_layer)
     # the GPT/BERT formula would miss the gated MLP's four wide tensors
-    assert n * layer_values_per_token(64, 4, n, act_bytes=4) != pytest.approx(one_layer, rel=0.05)
+    assert n * layer_bytes_per_token(64, 4, n, act_bytes=4) != pytest.approx(one_layer, rel=0.05)
 
 
 def test_freezing_keeps_activations_only_for_the_trainable_layers():

@@ -133,7 +133,7 @@ def train_rows(cfg: RunConfig) -> int:
     return cfg.train.per_device_train_batch_size * (2 if is_dpo(cfg) else 1)
 
 
-def layer_values_per_token(hidden: int, heads: int, row: int, mlp_width: int = 0, head_dim: int = 0,
+def layer_bytes_per_token(hidden: int, heads: int, row: int, mlp_width: int = 0, head_dim: int = 0,
                            act_bytes: int = 4) -> float:
     """Bytes one layer keeps for the backward pass per token (see the module docstring).
     ``mlp_width`` > 0: a gated (Llama-style) MLP of that width, counted tensor by tensor;
@@ -189,7 +189,7 @@ def estimate_memory(cfg: RunConfig, total_params: int, trainable_params: int, hi
     act_bytes = 2 if precision in ("fp16", "bf16") else 4
     rows = train_rows(cfg) if rows is None else rows
     tokens = rows * seq_len
-    per_layer = BACKWARD_SLACK * tokens * layer_values_per_token(hidden, heads, seq_len, mlp_width, head_dim,
+    per_layer = BACKWARD_SLACK * tokens * layer_bytes_per_token(hidden, heads, seq_len, mlp_width, head_dim,
                                                                  act_bytes)
     # Backward runs only down to the lowest trainable layer: with layer freezing the frozen
     # layers below keep no activations (full and LoRA train something in every layer).
