@@ -135,8 +135,9 @@ def baton_callback(baton: Baton, arm: str) -> Any:
     return BatonCallback()
 
 
-def baton_job(cfg: Any, baton: Baton, arm: str) -> Any:
-    """The app's Job with the baton callback appended after its own callbacks."""
+def baton_job(cfg: Any, baton: Baton, arm: str, evaluate: bool = True) -> Any:
+    """The app's Job with the baton callback appended after its own callbacks (``evaluate``
+    False: train only, no baseline or final evaluation and no save; neither is timed anyway)."""
     from core.train.job import Job
 
     class BatonJob(Job):
@@ -149,7 +150,7 @@ def baton_job(cfg: Any, baton: Baton, arm: str) -> Any:
                 baton.constructed(arm)
             return trainer
 
-    job = BatonJob(cfg)
+    job = BatonJob(cfg, evaluate=evaluate)
     job.on_finish.append(lambda _job: baton.finish(arm))  # also when it fails before training
     return job
 
@@ -163,13 +164,14 @@ def job_tokens(job: Any) -> int | None:
 
 
 def run_jobs(cfgs: dict[str, Any], order: list[str], seed: int, poll: bool = False,
-             extra: Callable[[Baton], dict[str, Any]] | None = None) -> tuple[Baton, dict[str, Any], dict[str, Any]]:
+             extra: Callable[[Baton], dict[str, Any]] | None = None,
+             evaluate: bool = True) -> tuple[Baton, dict[str, Any], dict[str, Any]]:
     """Run one Job per arm (each in its background thread), interleaved in ``order``.
     ``extra(baton)``, if given, runs meanwhile in another worker thread (e.g. a bare Trainer
     arm) and its return value is handed back. With ``poll`` a thread calls every job's snapshot()
     once a second, as the UI does. Returns (baton, jobs, extra's result)."""
     baton = Baton(order, seed)
-    jobs = {arm: baton_job(cfg, baton, arm) for arm, cfg in cfgs.items()}
+    jobs = {arm: baton_job(cfg, baton, arm, evaluate) for arm, cfg in cfgs.items()}
     done = threading.Event()
     polls = {"n": 0}
 

@@ -26,6 +26,8 @@ VARIANTS = {
     "lora": {"adapter": {"method": "lora"}},
     "qlora-8bit": {"adapter": {"method": "qlora"}, "quant": {"bits": 8}},
     "qlora-4bit": {"adapter": {"method": "qlora"}, "quant": {"bits": 4}},
+    # Preference tuning: the DPO preset as it is (LoRA on the attention projections).
+    "dpo": {},
 }
 
 
@@ -73,17 +75,32 @@ def config_for(variant: str, model_dir: str, steps: int) -> Any:
 
 
 def smollm2_config(variant: str, steps: int) -> Any:
-    """The chat preset as users run it, a few steps, evaluations and checkpoints off; its data
-    (assets/data/chat.jsonl) falls back to the test fixture where the bundled set is missing."""
+    """The chat preset (the DPO preset for ``dpo``) as users run it, cut to exactly one epoch of
+    ``steps`` optimizer steps: the first rows of the set, as many as those steps train on plus
+    the validation split, so the batch holding the slice's longest row (the one the estimate
+    describes) is always among those trained. One micro-batch per step (gradient accumulation
+    off): the peak is one micro-batch's, accumulating adds nothing held, and from the second
+    step on the optimizer's state exists too, as in a whole run. Checkpoints off, the
+    before/after answers off (generate.eval_samples 0: minutes of generation on a CPU, and a
+    lower peak than training); the baseline and final evaluations stay. The chat set falls back
+    to the test fixture where the bundled set is missing."""
+    import math
+
     from core.config import load_config
     from core.paths import PRESETS, PROJECT_ROOT
 
-    cfg = load_config(PRESETS / "chat-lora-smollm2.yaml")
-    data = {"max_rows": 64}  # the peak depends on the batch; fewer rows only shorten the evaluations
+    cfg = load_config(PRESETS / ("dpo-smollm2.yaml" if variant == "dpo" else "chat-lora-smollm2.yaml"))
+    t = cfg.train
+    train_rows = steps * t.per_device_train_batch_size
+    rows = next(n for n in range(train_rows + 1, 4 * train_rows + 8)
+                if n - math.ceil(cfg.data.test_size * n) == train_rows)
+    data: dict[str, Any] = {"max_rows": rows}
     if not (PROJECT_ROOT / cfg.data.path).is_file():
         data["path"] = "tests/data/chat-small.jsonl"
     sections: dict[str, dict[str, Any]] = {
-        "data": data, "train": {"max_steps": steps, "eval_strategy": "no", "save_strategy": "no", "logging_steps": 1}}
+        "data": data, "generate": {"eval_samples": 0},
+        "train": {"max_steps": steps, "gradient_accumulation_steps": 1, "eval_strategy": "no", "save_strategy": "no",
+                  "logging_steps": 1}}
     for sec, vals in VARIANTS[variant].items():
         sections.setdefault(sec, {}).update(vals)
     return cfg.replace(**sections)
@@ -114,6 +131,7 @@ def main(argv: list[str]) -> int:
     out.update(status=job.status, message=job.message[:300], steps=job.summary.get("steps"),
                trainable_params=job.summary.get("trainable_params"), total_params=job.summary.get("total_params"),
                job_peak_memory_mb=job.summary.get("peak_memory_mb"), train_s=job.summary.get("train_runtime_s"),
+               job_estimated_peak_mb=job.summary.get("estimated_peak_mb"), n_train=job.summary.get("n_train"),
                peak_rss_mb=round(peak_rss_mb(), 1),
                ru_maxrss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                rss_end_mb=round(rss_mb(), 1), seconds=round(time.perf_counter() - t0, 1))

@@ -33,9 +33,10 @@ def pad_fractions(cfg: Any) -> list[dict[str, Any]]:
 
 
 def compare_strategies(ctx: Context, name: str, make_cfg: Callable[[str], Any], strategies: list[str],
-                       rounds: int) -> dict[str, Any]:
+                       rounds: int, evaluate: bool = True) -> dict[str, Any]:
     """One job per strategy, interleaved step by step (bench/interleave.py), ``rounds``
-    times with the order rotated each round; real tokens/s per arm and round."""
+    times with the order rotated each round; real tokens/s per arm and round (``evaluate``
+    False: the jobs train only, see bench.interleave.baton_job)."""
     from core.model.load import resolve_source
 
     # Materialise a starter once, here: core.materialize_tiny_gpt2 writes to a temp
@@ -44,9 +45,11 @@ def compare_strategies(ctx: Context, name: str, make_cfg: Callable[[str], Any], 
     runs: dict[str, list[dict[str, Any]]] = {s: [] for s in strategies}
     for r in range(rounds):
         order = strategies[r % len(strategies):] + strategies[:r % len(strategies)]
-        ctx.log(f"{name}: round {r + 1}/{rounds}: {', '.join(order)} interleaved step by step, one epoch")
         cfgs = {s: make_cfg(s) for s in strategies}
-        baton, jobs, _ = run_jobs(cfgs, order, cfgs[strategies[0]].train.seed)
+        steps = cfgs[strategies[0]].train.max_steps
+        span = f"{steps} steps" if steps > 0 else "one epoch"
+        ctx.log(f"{name}: round {r + 1}/{rounds}: {', '.join(order)} interleaved step by step, {span}")
+        baton, jobs, _ = run_jobs(cfgs, order, cfgs[strategies[0]].train.seed, evaluate=evaluate)
         for s, job in jobs.items():
             tokens = job_tokens(job)
             secs = baton.total(s)

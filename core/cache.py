@@ -79,13 +79,13 @@ class PreviewCache:
         return self._get("prepared", key, lambda: prepare(cfg, self.tokenizer(cfg)))
 
     def lengths(self, cfg: RunConfig) -> list[int]:
-        """Untruncated token lengths of the training split."""
-        from .data.tokenize import train_lengths
+        """Untruncated token lengths of the training split (a DPO pair: its longer side)."""
+        from .train.estimate import example_lengths, is_dpo
 
         prepared = self.prepared(cfg)
         key = (id(prepared), self._tokenizer_key(cfg), cfg.data.add_eos, json.dumps(cfg.to_dict()["sft"]),
-               cfg.data.chat_template)
-        return self._get("lengths", key, lambda: train_lengths(prepared, self.tokenizer(cfg), cfg))
+               cfg.data.chat_template, is_dpo(cfg))
+        return self._get("lengths", key, lambda: example_lengths(cfg, self.tokenizer(cfg), prepared))
 
     def training_view(self, cfg: RunConfig) -> Any:
         """Causal LM: what the run will train on, token by token, with its alarms

@@ -30,8 +30,10 @@ fit large models into little GPU memory. **Freeze** trains only the last few lay
 on GPUs that support them; a CPU trains in 32-bit floats.
 
 Before you train, the **memory estimate** adds up what a run holds at its peak: the weights,
-a gradient and two optimizer values for every *trainable* weight, and the activations kept
-for the backward pass (which grow with batch size × sequence length). **Time a few steps**
+a gradient and two optimizer values for every *trainable* weight, the activations kept
+for the backward pass (which grow with batch size × sequence length; DPO doubles them: every
+pair's chosen and rejected answer), and for a causal LM the tiles of logits its LM head
+computes (tokens × vocabulary, at most 4,096 × 32,768 at a time). **Time a few steps**
 runs four real training steps with these settings, on batches picked to stand for the
 run's (short, middle and long), and one evaluation batch, then scales them up to the run.
 After the run, its log shows the measured peak next to the estimate.

@@ -11,6 +11,7 @@ MEASURES = (
     "engine_overhead",
     "padding_classification",
     "padding_causal",
+    "padding_chat",
     "ui_latency",
     "server_core",
     "cold_start",

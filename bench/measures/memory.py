@@ -119,7 +119,7 @@ def _estimator(ctx: Context, folder: Any, steps: int, runs: dict[str, dict[str, 
             continue
         row: dict[str, Any] = {"estimate_mb": rnd(e.total / 2**20, 1),
                                "parts_mb": {k: rnd(getattr(e, k) / 2**20, 1) for k in
-                                            ("weights", "gradients", "optimizer", "activations", "overhead",
+                                            ("weights", "gradients", "optimizer", "activations", "logits", "overhead",
                                              "checkpoint_read")}}
         if r.get("peak_rss_mb"):
             ratio = e.total / 2**20 / r["peak_rss_mb"]

@@ -236,7 +236,8 @@ def load_base_model(cfg: RunConfig, label_names: list[str] | None = None, tokeni
     from transformers import set_seed
 
     set_seed(cfg.train.seed)
-    base_cfg = cfg.replace(adapter={"method": "full"})
+    # No method: the base as loaded (a DPO config refuses method full, so the objective goes too)
+    base_cfg = cfg.replace(adapter={"method": "full"}, train={"objective": "sft"})
     if not max_length_check:  # previews load any model; the max_length check is about training
         base_cfg = base_cfg.replace(data={"max_length": 8})
     return load_model(base_cfg, label_names, tokenizer, apply=False)

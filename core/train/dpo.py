@@ -46,6 +46,26 @@ def _pair_text(tokenizer: Any, row: dict[str, Any], side: str) -> tuple[int, int
     return len(prompt), len(full)
 
 
+def _pair_lengths(tokenizer: Any, rows: Any) -> tuple[list[int], list[int]]:
+    """Per pair: the longer side's prompt + answer tokens (the row the collator pads the pair's
+    batch to), and the prompt's tokens."""
+    full, prompts = [], []
+    for row in rows:
+        p, c = _pair_text(tokenizer, row, "chosen")
+        _, r = _pair_text(tokenizer, row, "rejected")
+        full.append(max(c, r))
+        prompts.append(p)
+    return full, prompts
+
+
+def pair_lengths(tokenizer: Any, prepared: Any) -> list[int]:
+    """Untruncated token lengths of the training pairs (the longer answer of each), what the
+    memory estimate and the length statistics read for a DPO run."""
+    if prepared.detected is None or prepared.detected.format != "preference":
+        raise DataError("train.objective dpo needs preference pairs (prompt, chosen, rejected)")
+    return _pair_lengths(tokenizer, prepared.train)[0]
+
+
 def dpo_inputs(cfg: RunConfig, tokenizer: Any, prepared: Any) -> TrainInputs:
     """The pair splits as TRL reads them, their lengths (for the estimate) and the report lines."""
     if prepared.detected is None or prepared.detected.format != "preference":
@@ -54,13 +74,10 @@ def dpo_inputs(cfg: RunConfig, tokenizer: Any, prepared: Any) -> TrainInputs:
         raise DataError("these pairs are chat turns but the model has no chat template; set data.chat_template "
                         "chatml or plain")
     n = cfg.data.max_length
-    lengths, cut, dropped = [], 0, 0
-    for row in prepared.train:
-        p, c = _pair_text(tokenizer, row, "chosen")
-        _, r = _pair_text(tokenizer, row, "rejected")
-        lengths.append(min(max(c, r), n))
-        cut += max(c, r) > n
-        dropped += p >= n  # TRL drops a pair whose prompt alone fills max_length
+    full, prompts = _pair_lengths(tokenizer, prepared.train)
+    lengths = [min(x, n) for x in full]
+    cut = sum(x > n for x in full)
+    dropped = sum(p >= n for p in prompts)  # TRL drops a pair whose prompt alone fills max_length
     if dropped == len(lengths):
         raise DataError(f"every prompt fills data.max_length {n} on its own, so no answer is left to compare; "
                         "raise data.max_length")

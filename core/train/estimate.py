@@ -1,6 +1,7 @@
 """Memory and time estimates before training.
 
-Peak memory = weights + gradients + optimizer state + activations + runtime overhead:
+Peak memory = weights + gradients + optimizer state + activations + LM-head logit tiles +
+runtime overhead:
 
 * weights: every parameter at its storage width (fp32 4 bytes, fp16/bf16 2, 8-bit 1,
   4-bit 0.5 plus ~3 % for quantization constants). QLoRA quantizes only the linear layers
@@ -10,22 +11,44 @@ Peak memory = weights + gradients + optimizer state + activations + runtime over
   0.55x the peak);
 * gradients: one fp32 value per *trainable* parameter;
 * optimizer (AdamW): two fp32 moments per trainable parameter (8 bytes);
-* activations per layer ~ tokens x hidden x (34 + 5 x heads x seq / hidden) x bytes/2
-  (Korthikanti et al., 2022; the formula is for 16-bit, fp32 doubles it); with gradient
-  checkpointing only each layer's input is kept (2 x tokens x hidden x bytes) plus one
-  layer's full activations; with layer freezing only the trainable layers count; all x 1.3 for what the backward pass and the allocator hold on
-  top (BACKWARD_SLACK, measured). Tokens = batch x the padded sequence length the chosen
-  padding strategy produces for the peak batch: max_length when padding to max_length;
-  with dynamic or grouped padding the longest example (capped at max_length), because the
-  batch that holds it is padded to it (group_by_length even runs that batch first); with
-  packing one row of batch x the mean length. A causal LM trains through TRL's fused LM head,
-  which never holds the full (tokens x vocabulary) logits: it projects tiles of at most 4,096
-  tokens x 32,768 vocabulary entries, one buffer forward and one backward (FUSED_HEAD_*);
+* activations: what autograd keeps for the backward pass, per layer and token of the
+  largest training batch (:func:`batch_shape`), x 1.3 for what the backward pass and the
+  allocator hold on top (BACKWARD_SLACK, measured). A Llama-style layer (gated MLP:
+  SmolLM2, Qwen, Mistral) keeps, counted tensor by tensor with autograd's saved-tensor
+  hooks on SmolLM2: 5 hidden-wide tensors (the layer's input, both norms' outputs, the
+  attention output and the residual between), q and the repeated k and v at full head
+  width (3 x heads x head_dim), 4 MLP-wide ones (gate, up, SiLU(gate), their product) and
+  one row of the attention mask (the row length) -> (5h + 3 heads x head_dim + 4i + row)
+  values per token. Other layers (GPT-2, BERT) use Korthikanti et al. (2022):
+  tokens x hidden x (34 + 5 x heads x row / hidden) x bytes/2. With gradient checkpointing
+  only each layer's input is kept (2 x tokens x hidden x bytes) plus one layer's full
+  activations; with layer freezing only the trainable layers count. Not counted: LoRA
+  dropout's copy of each adapted input (lora_dropout > 0; the chat presets use 0);
+* logits: a causal LM trains through TRL's fused LM head (trl.kernels.chunked_logprob),
+  which never holds the full (tokens x vocabulary) logits: it projects tiles of at most
+  4,096 tokens x 32,768 vocabulary entries. With Triton (CUDA) one tile buffer is folded in
+  place forward and backward (2 tiles). Without it (CPU) the tile is folded with torch ops
+  in fp32 that hold several tile-sized temporaries at once, counted in the code and
+  measured alone (N = 256..2,048 tokens, vocabulary 49,152): the forward 4.25 tiles
+  (tile, logits, logits - max, exp), the backward 8.25 (tile, scaled, logits, log p, p,
+  gradient, one-hot, its difference with p, and the product). The largest of the backward
+  for a training batch and the forward for an evaluation batch (per_device_eval_batch_size
+  rows; on CPU it runs in the heap the training's activations left) counts. Full fine-tuning
+  adds the head's fp32 weight gradient the backward accumulates (vocabulary x hidden x 4).
+  TRL's logged entropy and token accuracy are folded into the same tiles (about a quarter
+  tile in the forward);
+* DPO (train.objective dpo): the chosen and the rejected answer of every pair go through
+  the model as one batch of 2 x batch rows, padded to the longest (TRL's preference
+  collator), so activations and logits double. The reference pass (the adapter switched
+  off) runs without gradients: it stores nothing, and its head tiles (a forward) are fewer
+  than the backward's;
 * overhead: the CUDA context (~500 MB) on GPU, the Python/PyTorch runtime (~600 MB RSS) on CPU.
 
 Example: MiniLM (22.7M params, fp32) with LoRA (74k trainable): weights 91 MB, gradients and
 optimizer 0.9 MB, activations for 16 x 64 tokens ~ 6 layers x 1024 x 384 x (34 + 5 x 12 x 64 / 384)
-x 2 bytes ~ 210 MB, plus the runtime.
+x 2 bytes x 1.3 ~ 270 MB, plus the runtime. SmolLM2-135M (h 576, i 1,536, 9 heads of 64, 30
+layers) on a packed batch of 537 tokens: (2,880 + 1,728 + 6,144 + 537) x 4 bytes x 30 layers
+x 537 x 1.3 ~ 945 MB of activations, and 8.25 x 537 x 32,768 x 4 bytes ~ 570 MB of logit tiles.
 
 Time per epoch comes from a few timed steps of the real job (:func:`time_per_epoch`).
 """
@@ -44,11 +67,16 @@ CPU_RUNTIME_BYTES = 600 * 2**20
 GPU_CONTEXT_BYTES = 500 * 2**20
 
 
-# TRL's fused, chunked LM head (trl.kernels.chunked_logprob): tiles of tokens x vocabulary,
-# fp32, one buffer in the forward pass and one in the backward pass.
+# TRL's fused, chunked LM head (trl.kernels.chunked_logprob): tiles of at most TOKEN_CHUNK_SIZE
+# tokens x the vocabulary chunk trl.trainer.utils passes (32,768).
 FUSED_HEAD_TOKENS = 4096
 FUSED_HEAD_VOCAB = 32768
+# Tile-sized buffers alive at once. Triton (CUDA): the kernels fold one buffer in place, one in
+# the forward pass and one in the backward. CPU: _forward_tile / _backward_tile in torch, fp32
+# (see the module docstring for the tensors counted; measured alone 4.3 and 8.27).
 FUSED_HEAD_BUFFERS = 2
+CPU_HEAD_FORWARD_TILES = 4.25
+CPU_HEAD_BACKWARD_TILES = 8.25
 
 
 # The activation formula counts what must be stored for the backward pass; the backward pass
@@ -67,10 +95,11 @@ class MemoryEstimate:
     device_bytes: int
     device_name: str
     checkpoint_read: int = 0  # QLoRA on CPU: the memory-mapped full-width checkpoint
+    logits: int = 0           # causal LM: the fused LM head's logit tiles at their largest
 
     @property
     def total(self) -> int:
-        return (self.weights + self.gradients + self.optimizer + self.activations + self.overhead
+        return (self.weights + self.gradients + self.optimizer + self.activations + self.logits + self.overhead
                 + self.checkpoint_read)
 
     @property
@@ -83,9 +112,10 @@ class MemoryEstimate:
     def lines(self) -> list[str]:
         mb = lambda b: f"{b / 2**20:,.0f} MB"  # noqa: E731
         verdict = "fits" if self.fits else "does NOT fit"
+        head = f" · LM-head logit tiles {mb(self.logits)}" if self.logits else ""
         read = f" · checkpoint read for quantizing {mb(self.checkpoint_read)}" if self.checkpoint_read else ""
         return [f"weights {mb(self.weights)} · gradients {mb(self.gradients)} · optimizer {mb(self.optimizer)} · "
-                f"activations {mb(self.activations)} · runtime {mb(self.overhead)}{read}",
+                f"activations {mb(self.activations)}{head} · runtime {mb(self.overhead)}{read}",
                 f"estimated peak {mb(self.total)} of {mb(self.device_bytes)} on {self.device_name}: {verdict}"]
 
 
@@ -94,12 +124,46 @@ def _bytes_per_param(cfg: RunConfig, checkpoint_dtype: str) -> float:
     return 2.0 if dtype in ("float16", "bfloat16") else 4.0
 
 
+def is_dpo(cfg: RunConfig) -> bool:
+    return cfg.model.task == "causal-lm" and cfg.train.objective == "dpo"
+
+
+def train_rows(cfg: RunConfig) -> int:
+    """Rows per training batch: DPO feeds every pair's chosen and rejected answer (2 x batch)."""
+    return cfg.train.per_device_train_batch_size * (2 if is_dpo(cfg) else 1)
+
+
+def layer_bytes_per_token(hidden: int, heads: int, row: int, mlp_width: int = 0, head_dim: int = 0,
+                           act_bytes: int = 4) -> float:
+    """Bytes one layer keeps for the backward pass per token (see the module docstring).
+    ``mlp_width`` > 0: a gated (Llama-style) MLP of that width, counted tensor by tensor;
+    0: Korthikanti et al.'s formula for a GPT/BERT layer. ``row``: the attention row length
+    (a packed batch is one row of all its tokens)."""
+    if mlp_width:
+        attn = 3 * heads * (head_dim or hidden // max(heads, 1))
+        return (5 * hidden + attn + 4 * mlp_width + row) * act_bytes
+    return hidden * (34 + 5 * heads * row / max(hidden, 1)) * act_bytes / 2
+
+
+def logit_tiles(tokens: int, eval_tokens: int, vocab: int, cuda: bool, act_bytes: int) -> int:
+    """The fused LM head's tile buffers at their largest: a training batch's backward pass or
+    an evaluation batch's forward pass (module docstring)."""
+    cols = min(vocab, FUSED_HEAD_VOCAB)
+    tile = lambda n: min(n, FUSED_HEAD_TOKENS) * cols  # noqa: E731
+    if cuda:  # Triton folds one buffer in place per pass, in the compute dtype
+        return int(tile(tokens) * act_bytes * FUSED_HEAD_BUFFERS)
+    return int(4 * max(CPU_HEAD_BACKWARD_TILES * tile(tokens), CPU_HEAD_FORWARD_TILES * tile(eval_tokens)))
+
+
 def estimate_memory(cfg: RunConfig, total_params: int, trainable_params: int, hidden: int, layers: int,
                     heads: int, seq_len: int, checkpoint_dtype: str = "float32",
                     hw: dict[str, Any] | None = None, quantizable_params: int | None = None,
-                    vocab: int = 0) -> MemoryEstimate:
-    """Peak memory of a run. ``quantizable_params``: the body's linear weights QLoRA would
-    quantize (default: every base parameter); ``vocab``: the LM head's width (causal LM)."""
+                    vocab: int = 0, rows: int | None = None, mlp_width: int = 0,
+                    head_dim: int = 0) -> MemoryEstimate:
+    """Peak memory of a run whose largest training batch is ``rows`` x ``seq_len`` tokens
+    (default: :func:`train_rows` rows; a packed batch is 1 row). ``quantizable_params``: the
+    body's linear weights QLoRA would quantize (default: every base parameter); ``vocab``: the
+    LM head's width (causal LM); ``mlp_width``: a gated MLP's width (0: GPT/BERT layers)."""
     from ..model.hardware import hardware, resolve_precision
 
     hw = hw or hardware()
@@ -123,9 +187,10 @@ def estimate_memory(cfg: RunConfig, total_params: int, trainable_params: int, hi
     except ValueError:
         precision = "fp32"
     act_bytes = 2 if precision in ("fp16", "bf16") else 4
-    tokens = cfg.train.per_device_train_batch_size * seq_len
-    per_layer = (BACKWARD_SLACK * tokens * hidden * (34 + 5 * heads * seq_len / max(hidden, 1))
-                 * act_bytes / 2)
+    rows = train_rows(cfg) if rows is None else rows
+    tokens = rows * seq_len
+    per_layer = BACKWARD_SLACK * tokens * layer_bytes_per_token(hidden, heads, seq_len, mlp_width, head_dim,
+                                                                 act_bytes)
     # Backward runs only down to the lowest trainable layer: with layer freezing the frozen
     # layers below keep no activations (full and LoRA train something in every layer).
     stored = min(layers, cfg.adapter.trainable_layers) if cfg.adapter.method == "freeze" else layers
@@ -135,23 +200,40 @@ def estimate_memory(cfg: RunConfig, total_params: int, trainable_params: int, hi
         activations = int(stored * 2 * tokens * hidden * act_bytes + per_layer)
     else:
         activations = int(stored * per_layer)
+    logits = 0
     if cfg.model.task == "causal-lm" and vocab:
-        activations += int(min(tokens, FUSED_HEAD_TOKENS) * min(vocab, FUSED_HEAD_VOCAB) * 4 * FUSED_HEAD_BUFFERS)
+        # An evaluation batch has per_device_eval_batch_size rows (x 2 for DPO) of the same length.
+        eval_tokens = tokens * cfg.train.per_device_eval_batch_size // cfg.train.per_device_train_batch_size
+        logits = logit_tiles(tokens, eval_tokens, vocab, hw["cuda"], act_bytes)
+        if cfg.adapter.method == "full":
+            logits += vocab * hidden * 4  # the head's weight gradient, accumulated in fp32 by the backward
     overhead = GPU_CONTEXT_BYTES if hw["cuda"] else CPU_RUNTIME_BYTES
     return MemoryEstimate(weights, gradients, optimizer, activations, overhead, int(hw["memory_bytes"]), hw["name"],
-                          checkpoint_read)
+                          checkpoint_read, logits)
 
 
-def padded_length(cfg: RunConfig, lengths: list[int]) -> int:
-    """The sequence length the largest batch is padded to under the config's strategy."""
+def batch_shape(cfg: RunConfig, lengths: list[int]) -> tuple[int, int]:
+    """(rows, row length) of the largest training batch under the config's padding strategy:
+    max_length pads every row to it; dynamic or grouped padding pads the batch holding the
+    longest example to that example (group_by_length even runs it first); packing flattens a
+    batch into one row, and the batch holding the longest example has it plus batch - 1 rows of
+    the mean length. DPO pads its 2 x batch rows (chosen and rejected) to the longest pair."""
     from ..data.tokenize import effective_padding
 
-    if effective_padding(cfg) == "max_length" or not lengths:
-        return cfg.data.max_length
-    s = sorted(min(x, cfg.data.max_length) for x in lengths)
-    if effective_padding(cfg) == "packing":
-        return max(1, int(sum(s) / len(s)))  # one packed row of batch x mean tokens
-    return s[-1]
+    n = cfg.data.max_length
+    rows = train_rows(cfg)
+    if not lengths:
+        return rows, n
+    s = sorted(min(x, n) for x in lengths)
+    if is_dpo(cfg):  # TRL's preference collator pads dynamically whatever data.padding says
+        return rows, s[-1]
+    strategy = effective_padding(cfg)
+    if strategy == "max_length":
+        return rows, n
+    if strategy == "packing":
+        b = min(rows, len(s))
+        return 1, max(1, int(s[-1] + (b - 1) * sum(s) / len(s)))
+    return rows, s[-1]
 
 
 def estimate_for(cfg: RunConfig, model: Any, trainable: int, total: int, lengths: list[int]) -> MemoryEstimate:
@@ -163,8 +245,12 @@ def estimate_for(cfg: RunConfig, model: Any, trainable: int, total: int, lengths
     heads = getattr(c, "num_attention_heads", None) or getattr(c, "n_head", 12)
     dtype = str(next(model.parameters()).dtype).replace("torch.", "")
     vocab = getattr(c, "vocab_size", 0) or 0
-    return estimate_memory(cfg, total, trainable, hidden, layers, heads, padded_length(cfg, lengths), dtype,
-                           quantizable_params=quantizable_params(model), vocab=vocab)
+    gated = any(name.endswith(("gate_proj", "gate_up_proj")) for name, _ in model.named_modules())
+    mlp_width = (getattr(c, "intermediate_size", 0) or 0) if gated else 0
+    rows, row = batch_shape(cfg, lengths)
+    return estimate_memory(cfg, total, trainable, hidden, layers, heads, row, dtype,
+                           quantizable_params=quantizable_params(model), vocab=vocab, rows=rows,
+                           mlp_width=mlp_width, head_dim=getattr(c, "head_dim", 0) or 0)
 
 
 def _linear_size(mod: Any) -> int | None:
@@ -178,17 +264,28 @@ def _linear_size(mod: Any) -> int | None:
     return None
 
 
+def example_lengths(cfg: RunConfig, tokenizer: Any, prepared: Any) -> list[int]:
+    """Untruncated token lengths of the training examples as the trainer batches them: a DPO
+    pair's longer side (core.train.dpo.pair_lengths), else core.data.tokenize.train_lengths."""
+    if is_dpo(cfg):
+        from .dpo import pair_lengths
+
+        return pair_lengths(tokenizer, prepared)
+    from ..data.tokenize import train_lengths
+
+    return train_lengths(prepared, tokenizer, cfg)
+
+
 def estimate_config(cfg: RunConfig) -> MemoryEstimate:
     """The estimate for a config on its own: loads the tokenizer, the data and the
     un-adapted model (what ``python -m core estimate`` prints)."""
     from ..data.prepare import prepare
-    from ..data.tokenize import train_lengths
     from ..model.load import load_base_model, load_tokenizer
     from ..model.methods import preview_trainable
 
     tok = load_tokenizer(cfg)
     prepared = prepare(cfg, tok)
-    lengths = train_lengths(prepared, tok, cfg)
+    lengths = example_lengths(cfg, tok, prepared)
     model, info = load_base_model(cfg, prepared.label_names, tok)
     trainable, total = preview_trainable(cfg, info, model)
     return estimate_for(cfg, model, trainable, total, lengths)

@@ -120,8 +120,9 @@ def memory_preflight(cfg: RunConfig, limits: Limits, size: Any, lengths: list[in
     have += freed_bytes
     if need <= have:
         return ""
+    head = f", LM-head logit tiles {est.logits / MB:,.0f} MB" if est.logits else ""
     message = (f"this run needs about {need / MB:,.0f} MB of memory (the estimate: weights {est.weights / MB:,.0f} MB, "
-               f"activations {est.activations / MB:,.0f} MB, gradients and optimizer "
+               f"activations {est.activations / MB:,.0f} MB{head}, gradients and optimizer "
                f"{(est.gradients + est.optimizer) / MB:,.0f} MB) and {have / MB:,.0f} MB is available ({source}). "
                "Use a smaller train.per_device_train_batch_size, a shorter data.max_length, LoRA instead of "
                "full fine-tuning, or gradient checkpointing")
