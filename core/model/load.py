@@ -236,7 +236,8 @@ def load_base_model(cfg: RunConfig, label_names: list[str] | None = None, tokeni
     from transformers import set_seed
 
     set_seed(cfg.train.seed)
-    base_cfg = cfg.replace(adapter={"method": "full"})
+    # no method applied; the objective too goes back to sft, as dpo refuses a config without an adapter
+    base_cfg = cfg.replace(adapter={"method": "full"}, train={"objective": "sft"})
     if not max_length_check:  # previews load any model; the max_length check is about training
         base_cfg = base_cfg.replace(data={"max_length": 8})
     return load_model(base_cfg, label_names, tokenizer, apply=False)
