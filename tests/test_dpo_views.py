@@ -192,3 +192,25 @@ def test_the_base_of_a_dpo_config_loads(tmp_path):
     cfg = PAIRS_CFG.replace(model={"name_or_path": str(folder)}, adapter={"target_modules": ["q_proj", "v_proj"]})
     model, info = load_base_model(cfg)
     assert not hasattr(model, "peft_config") and info.trainable_params == info.total_params
+
+
+def test_a_dpo_run_on_the_compare_tab_offers_its_most_moved_pair(tmp_path):
+    from core.train.dpo import write_pair_rows
+    from ui.compare.answers import AnswersParts, stored_view
+    from ui.compare.chat import first_prompt
+    from ui.compare.preference import PreferenceParts, preference_view
+
+    assert first_prompt(tmp_path) == ""  # nothing stored: the message box stays empty
+    write_pair_rows(tmp_path, [{"prompt": "little", "base_margin": -1.0, "tuned_margin": 0.0},
+                               {"prompt": "most", "base_margin": -5.0, "tuned_margin": 4.0}])
+    assert first_prompt(tmp_path) == "most"
+    answers = AnswersParts(summary="s", run_btn="b", table="t")
+    assert "scores its held-out pairs" in stored_view(answers, tmp_path, SUMMARY)[answers.summary]
+    pref = PreferenceParts(box="box", summary="sum", table="tab")
+    shown = preference_view(pref, tmp_path, SUMMARY)
+    assert shown[pref.box]["visible"] and "0.23 → 0.80" in shown[pref.summary]
+    assert list(shown[pref.table]["value"].iloc[0])[:1] == ["most"]
+    hidden = preference_view(pref, tmp_path, {"generation": {}})  # an SFT run: no such section
+    assert hidden[pref.box]["visible"] is False and hidden[pref.summary] == ""
+    failed = preference_view(pref, tmp_path, {"dpo": {"beta": 0.1}, "report_note": "the scores could not be computed"})
+    assert failed[pref.box]["visible"] and "could not be computed" in failed[pref.summary]
