@@ -214,3 +214,27 @@ def test_a_dpo_run_on_the_compare_tab_offers_its_most_moved_pair(tmp_path):
     assert hidden[pref.box]["visible"] is False and hidden[pref.summary] == ""
     failed = preference_view(pref, tmp_path, {"dpo": {"beta": 0.1}, "report_note": "the scores could not be computed"})
     assert failed[pref.box]["visible"] and "could not be computed" in failed[pref.summary]
+
+
+def test_the_tokenize_tab_and_the_estimate_read_pairs(tmp_path):
+    # A DPO config on the Tokenize tab once failed (KeyError 'completion': the SFT tokenizing
+    # path got preference rows); it now shows training pairs, and the lengths are the pairs'.
+    from types import SimpleNamespace
+
+    from tiny_chat import save_tiny_chat_model
+
+    from core.cache import PreviewCache
+    from core.data.pairs import pair_lengths
+    from ui.train_view import causal_example, plan_alarms
+
+    folder = save_tiny_chat_model(tmp_path / "tiny")
+    cfg = PAIRS_CFG.replace(model={"name_or_path": str(folder)}, adapter={"target_modules": ["q_proj"]},
+                            data={"path": "assets/data/preferences.jsonl", "max_rows": 30, "max_length": 64})
+    session = SimpleNamespace(cache=PreviewCache())
+    where, html, meta = causal_example(session, cfg, 3)
+    assert where == {"n": 24, "i": 3} and meta.startswith("**Pair 4 of 24** of the training split")
+    assert "✓ Chosen" in html and "&lt;|im_start|&gt;assistant" in html
+    prepared = session.cache.prepared(cfg)
+    lengths = session.cache.lengths(cfg)
+    assert len(lengths) == 24 and lengths[3] == max(pair_lengths(session.cache.tokenizer(cfg), prepared.train[3])[1:])
+    assert plan_alarms(session, cfg) == ""  # SFT's trained/masked alarms do not apply to pairs
