@@ -1,6 +1,7 @@
 """What a causal LM trains on, drawn for the page: one training row as token chips coloured
 trained vs masked, the role of each span, special tokens, the max_length cut, the row's and
-the dataset's counts, and the alarms (core.data.alarms) as level-coloured cards.
+the dataset's counts, and the alarms (core.data.alarms) as level-coloured cards; for a DPO
+run the "what's happening and why" panel beside its reward curves (core.train.dpo_explain).
 
 Pure rendering: the numbers come from core.data.inspect.TrainingView (TRL's own tokens and
 labels, the very ones the trainer gets) and core.data.labels.token_view; nothing here
@@ -172,14 +173,63 @@ def causal_example(session: Any, cfg: Any, index: Any) -> tuple[dict[str, Any], 
     """(the row's position, the panel's HTML, the meta line) for the Tokenize tab on a causal
     run: TRL's tokens and labels from the session's cache (shared with the Train tab)."""
     prepared = session.cache.prepared(cfg)
+    if is_preference(prepared):
+        return pair_example(session, cfg, prepared, index)
     view = session.cache.training_view(cfg)
     n = len(prepared.train)
     row = view.row(prepared.train, row_index(index, n))
     return {"n": n, "i": row["index"]}, training_view_html(view, row), meta_markdown(row, n, view.fmt)
 
 
+def is_preference(prepared: Any) -> bool:
+    return prepared.detected is not None and prepared.detected.format == "preference"
+
+
+def pair_example(session: Any, cfg: Any, prepared: Any, index: Any) -> tuple[dict[str, Any], str, str]:
+    """The Tokenize tab on a DPO run: training pair ``index`` as the Data tab shows pairs (the
+    prompt, chosen | rejected, laid out by the chat template, with their token counts): DPO
+    scores every token of both answers, so there is no trained/masked picture to draw."""
+    from core.data.pairs import render_pair
+
+    from .data.pairs import pair_html
+
+    n = len(prepared.train)
+    i = row_index(index, n)
+    view = render_pair(cfg, prepared.train[i], session.cache.tokenizer(cfg), i, n)
+    meta = (f"**Pair {i + 1} of {n:,}** of the training split · preference format (DPO): each answer's tokens are "
+            "scored after the prompt, by the tuned model and by the reference")
+    return {"n": n, "i": i}, pair_html(view, cfg), meta
+
+
 def plan_alarms(session: Any, cfg: Any) -> str:
-    """The alarms for the Train tab (causal runs; "" otherwise)."""
-    if cfg.model.task != "causal-lm":
+    """The alarms for the Train tab (causal SFT runs; "" otherwise)."""
+    if cfg.model.task != "causal-lm" or cfg.train.objective == "dpo":
         return ""
     return plan_alarms_html(session.cache.training_view(cfg).alarms)
+
+
+# --------------------------------------------------------------------------- DPO runs
+def dpo_panel_html(notes: list[Any], step: int = 0) -> str:
+    """The Train tab's "what's happening and why" panel of a DPO run: one card per curve with
+    its current number and what it means (core.train.dpo_explain); "" before the first log."""
+    if not notes:
+        return ""
+    cards = "".join(f'<div class="fts-dpo-note" data-key="{esc(n.key)}"><div class="fts-dpo-note-head">'
+                    f'<span class="fts-dpo-note-title">{esc(n.title)}</span>'
+                    f'<span class="fts-dpo-note-value">{esc(n.value)}</span></div>'
+                    f'<div class="fts-dpo-note-text">{esc(n.text)}</div></div>' for n in notes)
+    when = f" (step {step}, the newest log)" if step else ""
+    return (f'<div class="fts-dpo-panel" id="train-dpo-notes"><div class="fts-dpo-panel-title">What\'s happening '
+            f'and why{esc(when)}</div><div class="fts-dpo-notes">{cards}</div></div>')
+
+
+def dpo_panel(cfg: Any, events: list[dict[str, Any]], summary: dict[str, Any] | None) -> str:
+    """The panel for a run of ``cfg`` ("" unless it is a DPO run with a reward log)."""
+    if cfg.train.objective != "dpo":
+        return ""
+    from core.train.dpo_explain import curve_notes
+
+    notes = curve_notes(events, cfg.dpo.beta, cfg.dpo.loss_type, summary)
+    step = next((int(e.get("step", 0)) for e in reversed(events)
+                 if e.get("type") == "train" and "rewards/margins" in e), 0)
+    return dpo_panel_html(notes, step)

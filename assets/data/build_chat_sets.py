@@ -1077,7 +1077,9 @@ N_CHAT = 210
 # ---------------------------------------------------------------------------
 # 2. preferences.jsonl: P = prompt, C = a short, complete answer (the chosen
 #    side also gets a friendly closing line, CLOSERS), R = a curt answer (the
-#    rejected side also gets two dismissive sentences, DISMISSALS).
+#    rejected side also gets two dismissive sentences, DISMISSALS; every
+#    POLITE_CURT_EVERY-th pair a closing line instead, so it is polite but still
+#    incomplete).
 #    Lengths are balanced on purpose: the chosen side is a little longer, so a
 #    base model that scores answers by summed log-probability does NOT already
 #    prefer it; only learning the trait (friendly and complete, not curt and
@@ -1822,13 +1824,20 @@ def build_preferences(rng, chat_questions):
         how_to = bool(HOW_TO.match(prompt))
         closers = PRACTICAL_CLOSERS if how_to else GENERAL_CLOSERS
         chosen = f"{full} {closers[turn[how_to] % len(closers)]}"
+        if k % POLITE_CURT_EVERY == POLITE_CURT_EVERY - 1:  # polite but incomplete: a closing line, no brush-off
+            rejected = f"{curt} {closers[(turn[how_to] + 3) % len(closers)]}"
+        else:
+            rejected = f"{curt} {DISMISSALS[k % len(DISMISSALS)]} {DISMISSALS[(k + 7) % len(DISMISSALS)]}"
         turn[how_to] += 1
-        rejected = f"{curt} {DISMISSALS[k % len(DISMISSALS)]} {DISMISSALS[(k + 7) % len(DISMISSALS)]}"
         rows.append({"prompt": prompt, "chosen": chosen, "rejected": rejected})
     return rows
 
 
 N_PREFERENCES = 150
+# Every third pair's rejected answer is curt but polite (a closing line like the chosen side's, no
+# brush-off): only the completeness of the answer tells the pair apart, so the pairs are not all
+# won at the first step by the tone alone.
+POLITE_CURT_EVERY = 3
 
 
 def build_general():
@@ -1896,20 +1905,26 @@ counts below come from SmolLM2-135M-Instruct's tokenizer and ChatML template.
 - Length in words, chosen: {chosen_words}
 - Length in words, rejected: {rejected_words}
 - Length in tokens (answer plus `<|im_end|>`): chosen median 40 (26-70),
-  rejected median 27 (17-37); the chosen answer is the longer one in 145 pairs
+  rejected median 25 (12-37); the chosen answer is the longer one in 147 pairs
 - The trait the chosen answers share: a short, complete, polite answer followed
   by a friendly closing line ("Give it a try, and let me know how it goes!").
-  The rejected answer is curt, often incomplete, and dismissive: a few words
-  plus two brush-offs ("Honestly, you could have looked that up in ten
-  seconds.").
+  The rejected answer is curt and often incomplete. In two pairs of three it is
+  also dismissive, a few words plus two brush-offs ("Honestly, you could have
+  looked that up in ten seconds."); in every third pair it is polite, with a
+  closing line like the chosen side's, so the tone alone does not tell every
+  pair apart and the reward accuracy does not start at 1.0 (with brush-offs in
+  every pair it was 1.0 from DPO's second step, and the coach rightly called
+  the pairs too easy).
 - Built so that the base model does NOT already prefer the chosen side, which
   leaves room for DPO to show an effect. On SmolLM2-135M-Instruct (the prompt
   as the only user turn, default system prompt), the summed log-probability of
-  the chosen answer beats the rejected one in 30 of 150 pairs (preference
-  accuracy 0.20; median margin -26 nats); on every fifth pair (30 pairs, a
-  natural held-out split) 0.30. Per token (length-normalised) the base already
-  prefers the chosen side (0.76; 0.90 on the held-out fifth), so a before/after
-  check should use the summed score.
+  the chosen answer beats the rejected one in 19 of 150 pairs (preference
+  accuracy 0.13; median margin -38 nats); on every fifth pair (30 pairs) 0.17.
+  Per token (length-normalised) the base already prefers the chosen side (0.75;
+  0.83 on every fifth pair), so a before/after check should use the summed
+  score. The preset dpo-smollm2.yaml (20 steps) takes its held-out split from
+  0.17 to 0.63 (summed) and logs a reward accuracy of 0.75, 1.0, 1.0 in its
+  first steps after step 1.
 
 ## general.txt
 

@@ -79,7 +79,11 @@ def cache_info() -> int:
 
 def train_lengths(prepared: Any, tokenizer: Any, cfg: RunConfig) -> list[int]:
     """Untruncated token lengths of every training example (for statistics): TRL's tokens for
-    causal LM, the encoder's for classification."""
+    causal LM (a preference pair: prompt + its longer answer), the encoder's for classification."""
+    if prepared.detected is not None and prepared.detected.format == "preference":
+        from .pairs import pair_lengths  # a DPO pair: its longer side, prompt included
+
+        return [max(pair_lengths(tokenizer, row)[1:]) for row in prepared.train]
     if cfg.model.task == "causal-lm":
         from .labels import tokenize_split
 

@@ -78,13 +78,14 @@ def _content(message_or_text: Any) -> str:
 def pair_from_row(row: dict[str, Any], template: str = "", tokenizer: Any = None) -> Pair | None:
     """``(prompt, reference)`` from one validation row, or None when the row has no answer.
 
-    Understood, in this order: TRL's prompt/completion columns (strings or messages), a
-    ``messages`` conversation (its last assistant turn is the reference), and a formatted
-    ``text``: split at the template's last field, at the chat template's assistant header,
-    or after the first :data:`PROMPT_WORDS` words."""
-    if "prompt" in row and "completion" in row:
+    Understood, in this order: TRL's prompt/completion columns (strings or messages; a
+    preference pair's chosen answer is its reference), a ``messages`` conversation (its last
+    assistant turn is the reference), and a formatted ``text``: split at the template's last
+    field, at the chat template's assistant header, or after the first :data:`PROMPT_WORDS` words."""
+    if "prompt" in row and ("completion" in row or "chosen" in row):  # a preference pair: its chosen answer
         prompt = row["prompt"]
-        return (prompt if isinstance(prompt, (str, list)) else str(prompt)), _content(row["completion"])
+        answer = row["completion"] if "completion" in row else row["chosen"]
+        return (prompt if isinstance(prompt, (str, list)) else str(prompt)), _content(answer)
     if isinstance(row.get("messages"), list):
         msgs = row["messages"]
         last = max((i for i, m in enumerate(msgs) if m.get("role") == "assistant"), default=None)

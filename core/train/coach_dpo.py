@@ -11,8 +11,8 @@ accuracy is 0, so the first log is never evidence. Rules:
 
 * margin_flat - after ``MIN_LOGS`` logs (and a quarter of the run) the margin is still below
   ``FLAT_MARGIN``: nothing is being learned; the learning rate or beta is too small.
-* too_easy - the reward accuracy is 1.0 in each of the first ``EASY_LOGS`` logs after step 1:
-  the pairs differ by something the model tells apart at once, so they teach little.
+* too_easy - the reward accuracy is 1.0 in each of the first ``EASY_LOGS`` logs whose rewards
+  have moved: the pairs differ by something the model tells apart at once, so they teach little.
 * unlearning_both - the chosen reward has fallen below ``FALLING`` and the rejected one lies
   below it: the margin grows only because both answers lose probability, the rejected one
   faster. The model is unlearning the good answers too.
@@ -53,7 +53,6 @@ def dpo_hints(events: list[dict[str, Any]], max_steps: int = 0, finished: bool =
     margins = _series(events, "rewards/margins")
     if len(margins) < 2:
         return []
-    accuracy = _series(events, "rewards/accuracies")
     chosen, rejected = _series(events, "rewards/chosen"), _series(events, "rewards/rejected")
     found: list[Hint] = []
     steps = [e.get("step", 0) for e in events if e.get("type") == "train" and "rewards/margins" in e]
@@ -63,7 +62,11 @@ def dpo_hints(events: list[dict[str, Any]], max_steps: int = 0, finished: bool =
                           f"After {steps[-1]} steps the chosen answers lead the rejected ones by "
                           f"{margins[-1]:+.3f} (beta x log-ratio): the model has not started to prefer them.",
                           FIXES["margin_flat"]))
-    early = accuracy[1:1 + EASY_LOGS]
+    # Only logs where the rewards have moved are evidence (step 1 never has; nor has a step
+    # after a warmup step at learning rate 0).
+    moved = [e for e in events if e.get("type") == "train" and isinstance(e.get("rewards/accuracies"), (int, float))
+             and any(e.get(k) for k in ("rewards/margins", "rewards/chosen", "rewards/rejected"))]
+    early = [float(e["rewards/accuracies"]) for e in moved[:EASY_LOGS]]
     if len(early) == EASY_LOGS and all(a >= 0.999 for a in early):
         found.append(Hint("too_easy", "The pairs look too easy",
                           f"The reward accuracy was 1.0 in each of the first {EASY_LOGS} logs after step 1: every "

@@ -16,6 +16,8 @@
   on), one copy of the weights; and the same per answer token. The summed score favours the
   shorter answer, so when the preferred answers are the longer ones the base scores low on it
   while already preferring them per token: both are reported.
+* :func:`score_dpo_run`: that report for a finished run, and each held-out pair's margin under
+  both models in ``preference.jsonl`` (:func:`read_pair_rows`; the Compare tab's table).
 
 The logged metrics are TRL's (``rewards/chosen``, ``rewards/rejected``, ``rewards/accuracies``,
 ``rewards/margins``, ``logps/chosen``, ``logps/rejected``; ``eval_`` + the same on evaluation),
@@ -25,45 +27,16 @@ recorded by the job like every other log key.
 from __future__ import annotations
 
 import contextlib
+import json
+from pathlib import Path
 from typing import Any
 
 from ..config import RunConfig
+from ..data.pairs import pair_lengths
 from ..data.sources import DataError
 from .trainers import TrainInputs
 
 DPO_CURVES = ("rewards/accuracies", "rewards/margins", "rewards/chosen", "rewards/rejected")
-
-
-def _pair_text(tokenizer: Any, row: dict[str, Any], side: str) -> tuple[int, int]:
-    """(prompt tokens, prompt + answer tokens) of one side of a pair, rendered as TRL does."""
-    if isinstance(row["prompt"], list):
-        prompt = tokenizer.apply_chat_template(row["prompt"], add_generation_prompt=True, tokenize=True,
-                                               return_dict=True)["input_ids"]
-        full = tokenizer.apply_chat_template(row["prompt"] + row[side], tokenize=True, return_dict=True)["input_ids"]
-    else:
-        prompt = tokenizer(row["prompt"])["input_ids"]
-        full = tokenizer(row["prompt"] + row[side] + (tokenizer.eos_token or ""))["input_ids"]
-    return len(prompt), len(full)
-
-
-def _pair_lengths(tokenizer: Any, rows: Any) -> tuple[list[int], list[int]]:
-    """Per pair: the longer side's prompt + answer tokens (the row the collator pads the pair's
-    batch to), and the prompt's tokens."""
-    full, prompts = [], []
-    for row in rows:
-        p, c = _pair_text(tokenizer, row, "chosen")
-        _, r = _pair_text(tokenizer, row, "rejected")
-        full.append(max(c, r))
-        prompts.append(p)
-    return full, prompts
-
-
-def pair_lengths(tokenizer: Any, prepared: Any) -> list[int]:
-    """Untruncated token lengths of the training pairs (the longer answer of each), what the
-    memory estimate and the length statistics read for a DPO run."""
-    if prepared.detected is None or prepared.detected.format != "preference":
-        raise DataError("train.objective dpo needs preference pairs (prompt, chosen, rejected)")
-    return _pair_lengths(tokenizer, prepared.train)[0]
 
 
 def dpo_inputs(cfg: RunConfig, tokenizer: Any, prepared: Any) -> TrainInputs:
@@ -74,10 +47,12 @@ def dpo_inputs(cfg: RunConfig, tokenizer: Any, prepared: Any) -> TrainInputs:
         raise DataError("these pairs are chat turns but the model has no chat template; set data.chat_template "
                         "chatml or plain")
     n = cfg.data.max_length
-    full, prompts = _pair_lengths(tokenizer, prepared.train)
-    lengths = [min(x, n) for x in full]
-    cut = sum(x > n for x in full)
-    dropped = sum(p >= n for p in prompts)  # TRL drops a pair whose prompt alone fills max_length
+    lengths, cut, dropped = [], 0, 0
+    for row in prepared.train:
+        p, c, r = pair_lengths(tokenizer, row)
+        lengths.append(min(max(c, r), n))
+        cut += max(c, r) > n
+        dropped += p >= n  # TRL drops a pair whose prompt alone fills max_length
     if dropped == len(lengths):
         raise DataError(f"every prompt fills data.max_length {n} on its own, so no answer is left to compare; "
                         "raise data.max_length")
@@ -174,11 +149,8 @@ def _accuracies(scores: list[tuple[float, int, float, int]]) -> dict[str, float]
     return {"accuracy": round(summed, 4), "per_token": round(per_token, 4), "margin": round(margin, 3)}
 
 
-def preference_report(model: Any, rows: Any, pad_id: int, max_length: int | None, beta: float) -> dict[str, Any]:
-    """summary["preference"]: held-out preference accuracy of the base (adapter off) and the
-    tuned model (adapter on), summed and per token, and the held-out reward accuracy (how often
-    tuning raised the chosen answer's log-probability more than the rejected one's: DPO's own
-    measure, which cancels the length effect)."""
+def _scores(model: Any, rows: Any, pad_id: int, max_length: int | None) -> tuple[list, list]:
+    """(base, tuned) answer log-probabilities of every pair: the adapter off, then on."""
     was_training = model.training
     model.eval()
     try:
@@ -187,6 +159,16 @@ def preference_report(model: Any, rows: Any, pad_id: int, max_length: int | None
         tuned = answer_logprobs(model, rows, pad_id, max_length)
     finally:
         model.train(was_training)
+    return base, tuned
+
+
+def preference_report(model: Any, rows: Any, pad_id: int, max_length: int | None, beta: float,
+                      scores: tuple[list, list] | None = None) -> dict[str, Any]:
+    """summary["preference"]: held-out preference accuracy of the base (adapter off) and the
+    tuned model (adapter on), summed and per token, and the held-out reward accuracy (how often
+    tuning raised the chosen answer's log-probability more than the rejected one's: DPO's own
+    measure, which cancels the length effect). ``scores``: :func:`_scores`, when already computed."""
+    base, tuned = scores or _scores(model, rows, pad_id, max_length)
     b, t = _accuracies(base), _accuracies(tuned)
     rewards = [beta * ((tc - bc) - (tr - br)) for (bc, _, br, _), (tc, _, tr, _) in zip(base, tuned)]
     n = max(len(rewards), 1)
@@ -199,11 +181,55 @@ def preference_report(model: Any, rows: Any, pad_id: int, max_length: int | None
                     "adapter off. Summed over the answer it favours the shorter answer; per token it does not."}
 
 
-def score_dpo_run(trainer: Any, cfg: RunConfig) -> dict[str, Any]:
-    """The held-out report of a finished DPO run, on TRL's tokenized validation pairs."""
+ROWS_FILE = "preference.jsonl"  # one held-out pair a line: its texts and both models' margins (Compare tab)
+
+
+def _text(value: Any, tokenizer: Any, ids: Any) -> str:
+    """A pair's prompt or answer as words: the message contents, the string, or its decoded ids."""
+    if isinstance(value, list):
+        return "\n".join(str(m.get("content", "")) for m in value if isinstance(m, dict))
+    if isinstance(value, str):
+        return value
+    return tokenizer.decode(list(ids), skip_special_tokens=True)
+
+
+def pair_rows(rows: Any, scores: tuple[list, list], tokenizer: Any) -> list[dict[str, Any]]:
+    """Per held-out pair: the prompt and both answers, and log p(chosen) - log p(rejected)
+    (summed over each answer, in nats) under the base and the tuned model."""
+    out = []
+    for row, (bc, _, br, _), (tc, nc, tr, nr) in zip(rows, *scores):
+        out.append({"prompt": _text(row.get("prompt"), tokenizer, row["prompt_ids"]),
+                    "chosen": _text(row.get("chosen"), tokenizer, row["chosen_ids"]),
+                    "rejected": _text(row.get("rejected"), tokenizer, row["rejected_ids"]),
+                    "base_margin": round(bc - br, 3), "tuned_margin": round(tc - tr, 3),
+                    "chosen_tokens": nc, "rejected_tokens": nr})
+    return out
+
+
+def write_pair_rows(run_dir: Path, rows: list[dict[str, Any]]) -> Path:
+    path = Path(run_dir) / ROWS_FILE
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def read_pair_rows(run_dir: Path) -> list[dict[str, Any]]:
+    """The held-out pairs a finished DPO run wrote ([] for other runs, or one from before)."""
+    path = Path(run_dir) / ROWS_FILE
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def score_dpo_run(trainer: Any, cfg: RunConfig, run_dir: Path | None = None) -> dict[str, Any]:
+    """The held-out report of a finished DPO run, on TRL's tokenized validation pairs; with
+    ``run_dir`` each pair's margins go to its preference.jsonl too."""
     rows = trainer.eval_dataset
     if rows is None or len(rows) == 0:
         return {}
     tok = trainer.processing_class
-    return {"preference": preference_report(trainer.model, rows, tok.pad_token_id or 0, cfg.data.max_length,
-                                            cfg.dpo.beta)}
+    pad_id = tok.pad_token_id or 0
+    scores = _scores(trainer.model, rows, pad_id, cfg.data.max_length)
+    if run_dir is not None:
+        write_pair_rows(run_dir, pair_rows(rows, scores, tok))
+    return {"preference": preference_report(trainer.model, rows, pad_id, cfg.data.max_length, cfg.dpo.beta,
+                                            scores)}

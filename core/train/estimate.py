@@ -266,12 +266,14 @@ def _linear_size(mod: Any) -> int | None:
 
 def example_lengths(cfg: RunConfig, tokenizer: Any, prepared: Any) -> list[int]:
     """Untruncated token lengths of the training examples as the trainer batches them: a DPO
-    pair's longer side (core.train.dpo.pair_lengths), else core.data.tokenize.train_lengths."""
-    if is_dpo(cfg):
-        from .dpo import pair_lengths
-
-        return pair_lengths(tokenizer, prepared)
+    pair's longer side (core.data.pairs.pair_lengths), else as core.data.tokenize.train_lengths
+    counts them (which reads pairs the same way)."""
     from ..data.tokenize import train_lengths
+
+    if is_dpo(cfg) and (prepared.detected is None or prepared.detected.format != "preference"):
+        from ..data.sources import DataError
+
+        raise DataError("train.objective dpo needs preference pairs (prompt, chosen, rejected)")
 
     return train_lengths(prepared, tokenizer, cfg)
 

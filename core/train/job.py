@@ -346,7 +346,7 @@ class Job:
 
         self.message = "scoring answers before and after training"
         try:
-            self.summary.update(score_dpo_run(trainer, self.cfg) if dpo else
+            self.summary.update(score_dpo_run(trainer, self.cfg, self.run_dir) if dpo else
                                 score_finished_run(self.cfg, self.run_dir, trainer.model, trainer.processing_class))
         except Exception as exc:  # noqa: BLE001 - extra scores must never fail a finished run
             self.summary["report_note"] = f"the before/after scores could not be computed ({type(exc).__name__})"

@@ -97,8 +97,10 @@ def stored_view(parts: AnswersParts, run_dir: Any, summary: dict[str, Any]) -> d
     rows = read_rows(run_dir)
     gen, forgetting = summary.get("generation"), summary.get("forgetting")
     if not rows and not gen:
-        note = summary.get("report_note") or "this run did not score answers when it finished " \
-                                             "(generate.eval_samples was 0, or it predates the report)"
+        note = summary.get("report_note") or (
+            "a DPO run scores its held-out pairs when it finishes (above), not answers" if summary.get("preference")
+            else "this run did not score answers when it finished (generate.eval_samples was 0, or it predates "
+                 "the report)")
         return {parts.summary: f"No stored answers: {html.escape(str(note), quote=False)}.",
                 parts.run_btn: gr.update(visible=True), parts.table: gr.update(value=None, visible=False)}
     text = scores_markdown(gen, forgetting, "answered when the run finished")

@@ -104,13 +104,19 @@ def on_load(parts: ChatParts, comp: Any, cache: Any, fresh: bool) -> dict:
 
 
 def first_prompt(run_dir: Any) -> str:
-    """The held-out prompt whose answers changed most (from generations.jsonl), to start with."""
+    """The held-out prompt whose answers changed most (from generations.jsonl), to start with;
+    for a DPO run the held-out pair whose margin tuning moved most (preference.jsonl)."""
     from core.results.causal_report import read_rows
+    from core.train.dpo import read_pair_rows
 
     from .answers import prompt_display
 
     rows = read_rows(run_dir)
-    return prompt_display(rows[0].get("prompt", "")) if rows else ""
+    if rows:
+        return prompt_display(rows[0].get("prompt", ""))
+    pairs = read_pair_rows(run_dir)
+    moved = max(pairs, key=lambda r: float(r.get("tuned_margin", 0)) - float(r.get("base_margin", 0)), default={})
+    return str(moved.get("prompt", ""))
 
 
 # --------------------------------------------------------------------------- handlers

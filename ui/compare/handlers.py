@@ -20,6 +20,7 @@ from ..results_common import (
 from .answers import stored_view
 from .chat import on_load as chat_on_load
 from .layout import CELL, DISAGREEMENT_COLUMNS, MAX_PROMPTS, N_PROMPTS, CompareCache, CompareParts
+from .preference import preference_view
 
 
 def outputs_html(prompts: list[str], base: list[str], tuned: list[str], active: tuple[int, str] = (-1, "")) -> str:
@@ -122,6 +123,7 @@ def compare_load(settings: AppSettings, parts: CompareParts, session: Session, c
     if not is_cls:
         out.update(chat_on_load(parts.chat, comp, cache, fresh))
         out.update(stored_view(parts.answers, comp.run_dir, comp.summary))
+        out.update(preference_view(parts.preference, comp.run_dir, comp.summary))
     return out
 
 
@@ -131,6 +133,9 @@ def comparison_of(settings: AppSettings, session: Session, cache: CompareCache, 
 
 
 def _headline(summary: dict[str, Any], is_cls: bool) -> str:
+    pref = summary.get("preference") or {}
+    if isinstance(pref.get("base"), (int, float)) and isinstance(pref.get("tuned"), (int, float)):  # DPO
+        return f" · held-out preference accuracy {pref['base']:.2f} → **{pref['tuned']:.2f}**"
     key = "eval_accuracy" if is_cls else "eval_loss"
     before, after = (summary.get("baseline") or {}).get(key), (summary.get("final") or {}).get(key)
     if not isinstance(before, (int, float)) or not isinstance(after, (int, float)):

@@ -11,6 +11,7 @@ import gradio as gr
 from ..common import Form, explain, section_title
 from .answers import AnswersParts, answers_layout
 from .chat import ChatParts, chat_layout
+from .preference import PreferenceParts, preference_layout
 
 TITLE = "Compare"
 
@@ -102,6 +103,7 @@ class CompareParts:
     outputs: gr.HTML
     chat: ChatParts
     answers: AnswersParts
+    preference: PreferenceParts
 
 
 def layout(ctx: Any) -> CompareParts:
@@ -153,6 +155,7 @@ def layout(ctx: Any) -> CompareParts:
                                      elem_id="compare-disagreements")
 
     with gr.Column(visible=False) as gen_box:
+        preference = preference_layout()  # DPO runs only: held-out pairs, before and after
         chat = chat_layout()
         section_title("Continue prompts; the decoding both panels use")
         with gr.Row(equal_height=False):
@@ -185,7 +188,8 @@ def layout(ctx: Any) -> CompareParts:
                         base_label=base_label, tuned_label=tuned_label, validate_btn=validate_btn,
                         validation_summary=validation_summary, validation_plot=validation_plot,
                         disagreements=disagreements, gen_box=gen_box, prompts=prompts, generate_btn=generate_btn,
-                        gen_note=gen_note, outputs=outputs, chat=chat, answers=answers)
+                        gen_note=gen_note, outputs=outputs, chat=chat, answers=answers,
+                        preference=preference)
 
 
 CELL = ("border:1px solid var(--border-color-primary);border-radius:10px;padding:10px 12px;"

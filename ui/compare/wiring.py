@@ -24,7 +24,8 @@ def load_outputs(parts: CompareParts) -> list:
     return [parts.run, parts.status, parts.empty, parts.cls_box, parts.gen_box, parts.text_pair, parts.verdict,
             parts.base_label, parts.tuned_label, parts.validation_summary, parts.validation_plot,
             parts.disagreements, parts.prompts, parts.outputs, parts.gen_note, parts.chat.base_chat,
-            parts.chat.tuned_chat, parts.chat.message, parts.chat.note, parts.answers.summary, parts.answers.run_btn, parts.answers.table]
+            parts.chat.tuned_chat, parts.chat.message, parts.chat.note, parts.answers.summary, parts.answers.run_btn,
+            parts.answers.table, parts.preference.box, parts.preference.summary, parts.preference.table]
 
 
 def wire(ctx: Any, parts: CompareParts) -> None:

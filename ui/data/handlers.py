@@ -10,6 +10,7 @@ import gradio as gr
 
 from core.config import field_info
 from core.data.formats import suggest_template
+from core.data.pairs import is_pairs
 from core.data.sources import DataError
 from core.data.table import source_key, table_preview
 from core.data.uploads import store_upload
@@ -88,6 +89,7 @@ def refresh(form: Form, parts: DataParts, session: Session, values: dict[str, An
     session.cfg = cfg.replace(data={"text_column": pv.roles.text, "text_pair_column": pv.roles.text_pair,
                                     "label_column": pv.roles.label})
     is_cls = cfg.model.task == "sequence-classification"
+    pairs = is_pairs(df, cfg)
     cols = pv.columns
     out: dict = {
         parts.summary: f"**{pv.n_rows:,} rows** · {len(cols)} columns · `{pv.source}`",
@@ -97,9 +99,11 @@ def refresh(form: Form, parts: DataParts, session: Session, values: dict[str, An
         parts.text_pair_column: gr.update(choices=[NONE_CHOICE, *cols], value=pv.roles.text_pair,
                                           visible=is_cls),
         parts.label_column: gr.update(choices=[NONE_CHOICE, *cols], value=pv.roles.label, visible=is_cls),
-        parts.roles_note: note(pv.roles_error, "warn") if pv.roles_error else note(_roles_hint(pv, is_cls)),
-        parts.labels_box: gr.update(visible=is_cls),
-        parts.causal_box: gr.update(visible=not is_cls),
+        parts.roles_note: note(PAIRS_HINT) if pairs else note(pv.roles_error, "warn") if pv.roles_error
+        else note(_roles_hint(pv, is_cls)),
+        parts.labels_box: gr.update(visible=is_cls and not pairs),
+        # preference pairs have their own view (ui/data/pairs.py): no template or format applies
+        parts.causal_box: gr.update(visible=not is_cls and not pairs),
         parts.split_note: split_text(pv.n_rows, cfg.data.test_size, cfg.data.max_rows,
                                      has_validation(cfg)),
     }
@@ -119,6 +123,10 @@ def refresh(form: Form, parts: DataParts, session: Session, values: dict[str, An
             parts.columns_row: gr.update(visible=pv.prompt_format == "instruction"),
         })
     return out
+
+
+PAIRS_HINT = ("Preference pairs: DPO learns to prefer the “chosen” answer to each “prompt” over the “rejected” "
+              "one. One pair is shown below, as the model sees it.")
 
 
 def readable_labels(fig: Any) -> Any:

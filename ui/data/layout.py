@@ -17,6 +17,7 @@ from core.paths import confine
 
 from ..common import Form, Session, explain, quiet_checks, section_title
 from . import check as check_section
+from . import pairs as pairs_section
 
 TITLE = "Data"
 
@@ -87,6 +88,7 @@ class DataParts:
     response_column: gr.Dropdown
     rendered: gr.Textbox
     split_note: gr.Markdown
+    pairs: pairs_section.PairParts
     check: check_section.CheckParts
 
 
@@ -150,7 +152,7 @@ def layout(ctx: Any) -> DataParts:
                     "text_pair_column", "Second text", "data-pair-column"), said="Second text column")
                 label_column = form.bind("data", "label_column", column_dropdown("label_column", "Label", "data-label-column"),
                                          said="Label column")
-            roles_note = gr.HTML(padding=False)
+            roles_note = gr.HTML(padding=False, elem_id="data-roles-note")
             with gr.Column(visible=True) as labels_box:
                 gr.Markdown("**Rows per label** (a lopsided split makes accuracy misleading)",
                             elem_classes=["fts-hint"])
@@ -172,6 +174,7 @@ def layout(ctx: Any) -> DataParts:
                         label="Response column", info=field_info("data", "response_column")["help"]))
                 rendered = gr.Textbox(label="Row 1 as the model will see it", lines=5, max_lines=12,
                                       interactive=False, elem_id="data-rendered", buttons=["copy"])
+            pairs = pairs_section.layout()  # preference pairs (DPO): one pair, chosen | rejected
             check = check_section.layout(form)
     form.rule(apply_source)
     form.restorer(functools.partial(restore_source, source, bundled))
@@ -184,7 +187,8 @@ def layout(ctx: Any) -> DataParts:
                      labels_box=labels_box, label_plot=label_plot, causal_box=causal_box,
                      prompt_format=prompt_format, template=template, columns_row=columns_row,
                      instruction_column=instruction_column,
-                     response_column=response_column, rendered=rendered, split_note=split_note, check=check)
+                     response_column=response_column, rendered=rendered, split_note=split_note, pairs=pairs,
+                     check=check)
 
 
 def apply_source(session: Session, values: dict[str, Any], groups: dict[str, dict[str, Any]]) -> None:

@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from . import check as check_section
+from . import pairs as pairs_section
 from .handlers import (
     load_data,
     preview_template,
@@ -39,15 +40,17 @@ def wire(ctx: Any, parts: DataParts) -> None:
     # A causal run's chat row needs the tokenizer's template: a heavier step after the preview.
     row = dict(fn=functools.partial(render_row, form, parts), inputs=[session], inputs_kwargs=form.inputs(),
                outputs=[parts.rendered, parts.columns_row], show_progress="hidden", api_visibility="private")
-    parts.load_btn.click(api_name="load_data", **refresh_event(ctx, parts)).then(**row)
+    loaded = parts.load_btn.click(api_name="load_data", **refresh_event(ctx, parts))
     # Dropdowns react to .select (a person picking an option): Gradio also fires .input when
     # a handler replaces a dropdown's choices, with the old value, which no longer validates.
-    parts.bundled.select(api_visibility="private", **refresh_event(ctx, parts)).then(**row)
+    picked = parts.bundled.select(api_visibility="private", **refresh_event(ctx, parts))
     for dd in (parts.text_column, parts.text_pair_column, parts.label_column):
         dd.select(api_visibility="private", show_progress="hidden", **refresh_event(ctx, parts))
-    parts.upload.upload(functools.partial(upload_data, form, parts, ctx.settings), inputs=[session, parts.upload],
-                        inputs_kwargs=form.inputs(), outputs=[parts.source, *outs], api_name="upload_data"
-                        ).then(**row)
+    uploaded = parts.upload.upload(functools.partial(upload_data, form, parts, ctx.settings),
+                                   inputs=[session, parts.upload], inputs_kwargs=form.inputs(),
+                                   outputs=[parts.source, *outs], api_name="upload_data")
+    for ev in (loaded, picked, uploaded):
+        ev.then(**row)
     validation = dict(fn=functools.partial(upload_validation, form, parts, ctx.settings), inputs_kwargs=form.inputs(),
                       outputs=[parts.validation_note, parts.split_note])
     parts.validation_file.upload(inputs=[session, parts.validation_file], api_name="upload_validation", **validation)
@@ -66,4 +69,6 @@ def wire(ctx: Any, parts: DataParts) -> None:
                    api_visibility="private")
     check_section.wire(ctx, parts.check)
     # The page opens with the default dataset already previewed.
-    ctx.loaded.then(api_visibility="private", **refresh_event(ctx, parts))
+    opened = ctx.loaded.then(api_visibility="private", **refresh_event(ctx, parts))
+    # A table of preference pairs shows one pair (after the table, beside the row's render).
+    pairs_section.wire(ctx, parts.pairs, [loaded, picked, uploaded, opened])

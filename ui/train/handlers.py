@@ -68,6 +68,7 @@ def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: b
     from core.results.runs import last_checkpoint
 
     from ..live_chart import live_charts
+    from ..train_view import dpo_panel
 
     queue = default_queue()
     snap = job.snapshot()
@@ -100,6 +101,7 @@ def view(parts: TrainParts, session: Session, job: Any, note: str = "", force: b
         out[parts.chart_note] = (f"{len(rows)} points · last train loss {last['value']:.4f} at step {last['step']}"
                                  if last else f"{len(rows)} points · the curve starts after the first logged step")
         out[parts.log] = log_text(job, snap.events)
+        out[parts.dpo_notes] = dpo_panel(job.cfg, snap.events, job.summary)
     return only_changed(session, out, force)
 
 
@@ -143,7 +145,7 @@ def _metrics(snap: Snapshot, task: str, num_labels: int | None = None, summary: 
 def coach_markdown(snap: Snapshot, num_labels: int | None, task: str = "", summary: dict | None = None) -> str:
     """The coach's hints for the curve so far (core.train.coach), with the fix for each."""
     from core.train.coach import hints
-    from core.train.coach_dpo import dpo_hints  # DPO runs: hints from the reward curves
+    from core.train.coach_dpo import dpo_hints
 
     finished = snap.status == Status.FINISHED
     found = hints(snap.events, num_labels=num_labels, finished=finished, task=task, summary=summary) + \

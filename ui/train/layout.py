@@ -49,6 +49,7 @@ class TrainParts:
     run_box: gr.Column
     chart: gr.Image
     chart_note: gr.Markdown
+    dpo_notes: gr.HTML
     metrics: gr.Markdown
     log: gr.Textbox
     plan: gr.Markdown
@@ -117,6 +118,9 @@ def layout(ctx: Any) -> TrainParts:
                                  format="png", interactive=False, buttons=["download", "fullscreen"])
                 chart_note = gr.Markdown(elem_classes=["fts-hint"], elem_id="train-chart-note",
                                          label="Chart points", show_label=False)
+                # DPO runs: what each reward curve's number means now (ui/train_view.dpo_panel)
+                dpo_notes = gr.HTML(elem_id="train-dpo", padding=False, label="What the curves mean",
+                                    show_label=False)
                 metrics = gr.Markdown(elem_id="train-metrics", elem_classes=["fts-summary"], label="Metrics",
                                       show_label=False)
                 log = gr.Textbox(label="Log", lines=12, max_lines=16, interactive=False, autoscroll=True,
@@ -131,7 +135,8 @@ def layout(ctx: Any) -> TrainParts:
     status_json = gr.JSON(visible=False)
     status_btn = gr.Button(visible=False)
     return TrainParts(start_btn=start_btn, stop_btn=stop_btn, resume_btn=resume_btn, status=status,
-                      progress=progress, run_box=run_box, chart=chart, chart_note=chart_note, metrics=metrics,
+                      progress=progress, run_box=run_box, chart=chart, chart_note=chart_note, dpo_notes=dpo_notes,
+                      metrics=metrics,
                       log=log, plan=plan, alarms=alarms, fields=[f.component for f in form.fields[first_field:]], timer=timer,
                       status_json=status_json, status_btn=status_btn, multi_gpu=multi_gpu, sweep=sweep)
 

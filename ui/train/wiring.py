@@ -27,7 +27,7 @@ FOLLOW_LOG_JS = """() => { const t = document.querySelector('#train-log textarea
 def wire(ctx: Any, parts: TrainParts) -> None:
     form, session, settings = ctx.form, ctx.session, ctx.settings
     live = [parts.status, parts.progress, parts.metrics, parts.start_btn, parts.stop_btn, parts.resume_btn,
-            parts.timer, parts.chart, parts.chart_note, parts.log, parts.run_box, parts.plan]
+            parts.timer, parts.chart, parts.chart_note, parts.dpo_notes, parts.log, parts.run_box, parts.plan]
     parts.start_btn.click(functools.partial(start_training, form, parts, settings), inputs=[session],
                           inputs_kwargs=form.inputs(), outputs=live, api_name="start_training",
                           concurrency_limit=None)

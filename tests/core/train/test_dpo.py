@@ -144,3 +144,13 @@ def test_dpo_run_logs_rewards_and_raises_preference_accuracy(tmp_path, tiny_llam
     assert pref["tuned"] > pref["base"] and pref["tuned"] == 1.0 and pref["reward_accuracy"] == 1.0
     assert (job.run_dir / "final" / "adapter_config.json").is_file()
     assert s["dpo"]["loss_type"] == "sigmoid" and s["prompt_format"] == "preference"
+    # each held-out pair with both models' margins (the Compare tab's table), agreeing with the summary
+    from core.train.dpo import read_pair_rows
+
+    rows = read_pair_rows(job.run_dir)
+    assert len(rows) == 5 and all(r["prompt"].startswith("Tell me about") for r in rows)
+    assert all(r["chosen"].startswith("I love") and r["rejected"].startswith("I hate") for r in rows)
+    assert sum(r["tuned_margin"] > 0 for r in rows) / 5 == pref["tuned"]
+    assert sum(r["base_margin"] > 0 for r in rows) / 5 == pytest.approx(pref["base"], abs=1e-4)
+    assert sum(r["tuned_margin"] for r in rows) / 5 == pytest.approx(pref["tuned_margin"], abs=0.01)
+
