@@ -1077,9 +1077,9 @@ N_CHAT = 210
 # ---------------------------------------------------------------------------
 # 2. preferences.jsonl: P = prompt, C = a short, complete answer (the chosen
 #    side also gets a friendly closing line, CLOSERS), R = a curt answer (the
-#    rejected side also gets two dismissive sentences, DISMISSALS; every
-#    POLITE_CURT_EVERY-th pair a closing line instead, so it is polite but still
-#    incomplete).
+#    rejected side also gets two dismissive sentences, DISMISSALS), or a complete,
+#    polite answer to another question, or the curt answer with a closing line
+#    (REJECTED_KINDS, in turn).
 #    Lengths are balanced on purpose: the chosen side is a little longer, so a
 #    base model that scores answers by summed log-probability does NOT already
 #    prefer it; only learning the trait (friendly and complete, not curt and
@@ -1820,11 +1820,16 @@ def build_preferences(rng, chat_questions):
     rng.shuffle(pairs)
     rows = []
     turn = {True: 0, False: 0}
+    kinds = [bool(HOW_TO.match(p)) for p, _, _ in pairs]
     for k, (prompt, full, curt) in enumerate(pairs):
-        how_to = bool(HOW_TO.match(prompt))
+        how_to = kinds[k]
         closers = PRACTICAL_CLOSERS if how_to else GENERAL_CLOSERS
         chosen = f"{full} {closers[turn[how_to] % len(closers)]}"
-        if k % POLITE_CURT_EVERY == POLITE_CURT_EVERY - 1:  # polite but incomplete: a closing line, no brush-off
+        kind = REJECTED_KINDS[k % len(REJECTED_KINDS)]
+        if kind == "off_topic":  # complete and polite, but the answer to the next question of its kind
+            j = next(i % len(pairs) for i in range(k + 1, k + len(pairs)) if kinds[i % len(pairs)] == how_to)
+            rejected = f"{pairs[j][1]} {closers[(turn[how_to] + 5) % len(closers)]}"
+        elif kind == "polite_curt":  # polite but incomplete: a closing line, no brush-off
             rejected = f"{curt} {closers[(turn[how_to] + 3) % len(closers)]}"
         else:
             rejected = f"{curt} {DISMISSALS[k % len(DISMISSALS)]} {DISMISSALS[(k + 7) % len(DISMISSALS)]}"
@@ -1834,10 +1839,12 @@ def build_preferences(rng, chat_questions):
 
 
 N_PREFERENCES = 150
-# Every third pair's rejected answer is curt but polite (a closing line like the chosen side's, no
-# brush-off): only the completeness of the answer tells the pair apart, so the pairs are not all
-# won at the first step by the tone alone.
-POLITE_CURT_EVERY = 3
+# What is wrong with the rejected answer, in turn: curt and dismissive (two brush-offs); complete
+# and polite but the answer to another question (off-topic); curt but polite (a closing line like
+# the chosen side's). With brush-offs in every pair DPO told every pair apart from its second step
+# (the tone alone), and the coach called the pairs too easy; off-topic answers share the chosen
+# side's style, so only the answer's fit to the question tells them apart.
+REJECTED_KINDS = ("dismissive", "off_topic", "polite_curt")
 
 
 def build_general():
@@ -1905,26 +1912,28 @@ counts below come from SmolLM2-135M-Instruct's tokenizer and ChatML template.
 - Length in words, chosen: {chosen_words}
 - Length in words, rejected: {rejected_words}
 - Length in tokens (answer plus `<|im_end|>`): chosen median 40 (26-70),
-  rejected median 25 (12-37); the chosen answer is the longer one in 147 pairs
-- The trait the chosen answers share: a short, complete, polite answer followed
-  by a friendly closing line ("Give it a try, and let me know how it goes!").
-  The rejected answer is curt and often incomplete. In two pairs of three it is
-  also dismissive, a few words plus two brush-offs ("Honestly, you could have
-  looked that up in ten seconds."); in every third pair it is polite, with a
-  closing line like the chosen side's, so the tone alone does not tell every
-  pair apart and the reward accuracy does not start at 1.0 (with brush-offs in
-  every pair it was 1.0 from DPO's second step, and the coach rightly called
-  the pairs too easy).
+  rejected median 28 (12-67); the chosen answer is the longer one in 124 pairs
+- The trait the chosen answers share: a short, complete, polite answer to the
+  question asked, followed by a friendly closing line ("Give it a try, and let
+  me know how it goes!"). What is wrong with the rejected answer, in turn: it
+  is curt and dismissive, a few words plus two brush-offs ("Honestly, you could
+  have looked that up in ten seconds."); or complete and polite but the answer
+  to another question; or curt but polite (a closing line like the chosen
+  side's). With brush-offs in every pair DPO told every pair apart from its
+  second step (the tone alone), and the coach rightly called the pairs too
+  easy; now only the answer's fit to the question tells a third of them apart.
 - Built so that the base model does NOT already prefer the chosen side, which
   leaves room for DPO to show an effect. On SmolLM2-135M-Instruct (the prompt
   as the only user turn, default system prompt), the summed log-probability of
-  the chosen answer beats the rejected one in 19 of 150 pairs (preference
-  accuracy 0.13; median margin -38 nats); on every fifth pair (30 pairs) 0.17.
-  Per token (length-normalised) the base already prefers the chosen side (0.75;
-  0.83 on every fifth pair), so a before/after check should use the summed
-  score. The preset dpo-smollm2.yaml (20 steps) takes its held-out split from
-  0.17 to 0.63 (summed) and logs a reward accuracy of 0.75, 1.0, 1.0 in its
-  first steps after step 1.
+  the chosen answer beats the rejected one in 49 of 150 pairs (preference
+  accuracy 0.33; median margin -23 nats; 0.18 against the dismissive answers,
+  0.78 against the off-topic ones, 0.02 against the polite curt ones); on every
+  fifth pair (30 pairs) 0.30. Per token (length-normalised) the base already
+  prefers the chosen side (0.73; 0.77 on every fifth pair), so a before/after
+  check should use the summed score. The preset dpo-smollm2.yaml (20 steps)
+  logs a reward accuracy of 0.75, 0.5, 1.0 in its first steps after step 1 (no
+  coach hint) and takes its held-out split (30 pairs) from 0.30 to 0.47 summed
+  and 0.70 to 0.83 per token; DPO's own reward accuracy on those pairs is 0.97.
 
 ## general.txt
 

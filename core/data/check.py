@@ -405,7 +405,14 @@ def truncation_finding(table: "pd.DataFrame", cfg: RunConfig, tokenizer: Any, ma
     import numpy as np
 
     limit = cfg.data.max_length
-    lengths = token_lengths(table, cfg, tokenizer)
+    pair_prompts = None
+    if fmt == "preference" and "row" in table.columns:  # DPO reads prompt + chosen, prompt + rejected
+        from .pairs import pair_lengths
+
+        counts = [pair_lengths(tokenizer, r) if isinstance(r, dict) else (0, 0, 0) for r in table["row"]]
+        lengths, pair_prompts = np.asarray([max(c[1:]) for c in counts]), [c[0] for c in counts]
+    else:
+        lengths = token_lengths(table, cfg, tokenizer)
     long = lengths > limit
     n = int(long.sum())
     if not n:
@@ -413,7 +420,10 @@ def truncation_finding(table: "pd.DataFrame", cfg: RunConfig, tokenizer: Any, ma
     what = "their end is never seen"
     examples = [{"text": t, "tokens": int(k)} for t, k in zip(table["text"][long].head(EXAMPLES), lengths[long])]
     answers = "answer_start" in table.columns and bool((table["answer_start"] >= 0).any())
-    if answers:  # prompt/completion, instruction and chat rows: the answer is the text's end
+    if pair_prompts is not None:
+        lost = sum(p >= limit for p, is_long in zip(pair_prompts, long) if is_long)
+        what = "their answers are cut off" + (f" ({lost} lose both answers: DPO leaves them out)" if lost else "")
+    elif answers:  # prompt/completion, instruction and chat rows: the answer is the text's end
         texts = table["text"][long].astype(str).tolist()
         starts = [int(x) for x in table["answer_start"][long]]
         prompts = tokenizer([t[:s] if s >= 0 else "" for t, s in zip(texts, starts)])["input_ids"]

@@ -239,3 +239,27 @@ def test_the_tokenize_tab_and_the_estimate_read_pairs(tmp_path):
     lengths = session.cache.lengths(cfg)
     assert len(lengths) == 24 and lengths[3] == max(pair_lengths(session.cache.tokenizer(cfg), prepared.train[3])[1:])
     assert plan_alarms(session, cfg) == ""  # SFT's trained/masked alarms do not apply to pairs
+
+
+def test_the_data_check_measures_a_pair_as_dpo_reads_it():
+    # prompt + chosen and prompt + rejected, each on its own: not the three texts end to end
+    # (which once warned that the bundled pairs were longer than max_length 128)
+    import statistics
+
+    from tiny_chat import chat_tokenizer
+
+    from core.data.check import check_data
+    from core.data.pairs import pair_lengths
+    from core.data.prepare import prepare
+
+    tok = chat_tokenizer()
+    cfg = PAIRS_CFG.replace(data={"path": "assets/data/preferences.jsonl"})
+    prepared = prepare(cfg, tok)
+    rows = list(prepared.train) + list(prepared.validation)
+    longest = [max(pair_lengths(tok, r)[1:]) for r in rows]
+    limit = int(statistics.median(longest))
+    found = [f for f in check_data(cfg.replace(data={"max_length": limit}), tok).findings if f.kind == "truncated"]
+    assert len(found) == 1 and found[0].count == sum(n > limit for n in longest)
+    assert f"longest {max(longest)})" in found[0].message
+    assert not [f for f in check_data(cfg.replace(data={"max_length": max(longest)}), tok).findings
+                if f.kind == "truncated"]
