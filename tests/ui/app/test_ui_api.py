@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 
 gradio_client = pytest.importorskip("gradio_client")
+from api_helpers import by_label, wait_for  # noqa: E402
 from gradio_client import Client, handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
 
@@ -26,25 +26,6 @@ FAST = dict(max_rows=240, max_length=48, max_steps=30, learning_rate=3e-3, lr_sc
 
 def client(server) -> Client:
     return Client(server.url, verbose=False)
-
-
-def by_label(c: Client, api_name: str, **kwargs) -> dict:
-    """Call an endpoint and return its outputs keyed by component label."""
-    returns = c.view_api(return_format="dict", print_info=False)["named_endpoints"][api_name]["returns"]
-    values = c.predict(api_name=api_name, **kwargs)
-    values = values if isinstance(values, tuple) else (values,)
-    return {r["label"]: v for r, v in zip(returns, values)}
-
-
-def wait_for(c: Client, done, timeout: float, every: float = 2.0) -> dict:
-    deadline = time.time() + timeout
-    status = {}
-    while time.time() < deadline:
-        status = c.predict(api_name="/training_status")
-        if done(status):
-            return status
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f}s; last status {status}")
 
 
 def test_bad_uploads_give_clear_messages_and_the_app_keeps_serving(app_server, tmp_path):

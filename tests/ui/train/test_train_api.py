@@ -3,11 +3,10 @@ when the learning rate is far too high."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 gradio_client = pytest.importorskip("gradio_client")
+from api_helpers import by_label, wait_for  # noqa: E402
 from gradio_client import Client  # noqa: E402
 
 # Small and quick on a 2-core CPU, and reliably learns: 240 rows, short examples, a constant
@@ -15,25 +14,6 @@ from gradio_client import Client  # noqa: E402
 FAST = dict(max_rows=240, max_length=48, max_steps=30, learning_rate=3e-3, lr_scheduler_type="constant", r=16,
             per_device_train_batch_size=16, eval_strategy="steps", eval_steps=10, save_strategy="no",
             logging_steps=5)
-
-
-def by_label(c: Client, api_name: str, **kwargs) -> dict:
-    """Call an endpoint and return its outputs keyed by component label."""
-    returns = c.view_api(return_format="dict", print_info=False)["named_endpoints"][api_name]["returns"]
-    values = c.predict(api_name=api_name, **kwargs)
-    values = values if isinstance(values, tuple) else (values,)
-    return {r["label"]: v for r, v in zip(returns, values)}
-
-
-def wait_for(c: Client, done, timeout: float, every: float = 2.0) -> dict:
-    deadline = time.time() + timeout
-    status = {}
-    while time.time() < deadline:
-        status = c.predict(api_name="/training_status")
-        if done(status):
-            return status
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f}s; last status {status}")
 
 
 def test_the_coach_speaks_up_when_the_learning_rate_is_far_too_high(app_factory):

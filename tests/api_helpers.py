@@ -1,0 +1,27 @@
+"""Helpers for tests that drive a real `python app.py` through gradio_client (imported by name,
+like browser_helpers)."""
+
+from __future__ import annotations
+
+import time
+
+from gradio_client import Client
+
+
+def by_label(c: Client, api_name: str, **kwargs) -> dict:
+    """Call an endpoint and return its outputs keyed by component label."""
+    returns = c.view_api(return_format="dict", print_info=False)["named_endpoints"][api_name]["returns"]
+    values = c.predict(api_name=api_name, **kwargs)
+    values = values if isinstance(values, tuple) else (values,)
+    return {r["label"]: v for r, v in zip(returns, values)}
+
+
+def wait_for(c: Client, done, timeout: float, every: float = 2.0) -> dict:
+    deadline = time.time() + timeout
+    status = {}
+    while time.time() < deadline:
+        status = c.predict(api_name="/training_status")
+        if done(status):
+            return status
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f}s; last status {status}")
