@@ -36,7 +36,11 @@ _CACHE_SIZE = 8
 
 
 def effective_padding(cfg: RunConfig) -> str:
-    """Resolve padding=auto: length-grouped batches for classification, packing for causal LM."""
+    """Resolve padding=auto: length-grouped batches for classification, packing for causal LM.
+    A DPO run pads per batch whatever data.padding says: TRL's preference collator pads each
+    batch's chosen and rejected rows to the longest of them."""
+    if cfg.model.task == "causal-lm" and cfg.train.objective == "dpo":
+        return "dynamic"
     if cfg.data.padding != "auto":
         return cfg.data.padding
     return "packing" if cfg.model.task == "causal-lm" else "group_by_length"

@@ -41,10 +41,13 @@ def loss_figure(runs: list[tuple[str, list[dict[str, Any]]]], metric: str | None
         label = "" if len(runs) == 1 else f"{name}: "
         tr = [(e["step"], e["loss"]) for e in events if e.get("type") == "train" and "loss" in e]
         ev = [(e["step"], e["eval_loss"]) for e in events if e.get("type") == "eval" and "eval_loss" in e]
+        # A DPO run's loss is the preference loss (-log sigmoid of beta x the reward margin), not
+        # a next-token loss: say so, or a teacher reads 0.69 as a poor language model.
+        loss = "DPO loss" if any("rewards/margins" in e for e in events) else "loss"
         if tr:
-            ax.plot(*zip(*tr), color=c, lw=1.6, label=f"{label}train loss")
+            ax.plot(*zip(*tr), color=c, lw=1.6, label=f"{label}train {loss}")
         if ev:
-            ax.plot(*zip(*ev), color=c, lw=1.2, ls="--", marker="o", ms=4, label=f"{label}eval loss")
+            ax.plot(*zip(*ev), color=c, lw=1.2, ls="--", marker="o", ms=4, label=f"{label}eval {loss}")
         # DPO (TRL's reward metrics): the margin beside the loss, the reward accuracy on the 0-1 axis
         margin = [(e["step"], e["rewards/margins"]) for e in events if e.get("type") == "train"
                   and "rewards/margins" in e]

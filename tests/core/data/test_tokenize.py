@@ -89,3 +89,17 @@ def test_token_preview_marks_specials_and_truncation(minilm_tok):
     assert kept[-1]["token"] == "[SEP]"
     assert prev["n_truncated"] > 0 and cut and not any(t["special"] for t in cut)
     assert prev["attention_mask"] == [1] * 8
+
+
+def test_effective_padding_resolves_auto_and_a_dpo_run_always_pads_per_batch():
+    from core.config import RunConfig
+    from core.data.tokenize import effective_padding
+
+    causal = RunConfig().replace(model={"task": "causal-lm"})
+    assert effective_padding(causal) == "packing"
+    assert effective_padding(RunConfig()) == "group_by_length"
+    assert effective_padding(causal.replace(data={"padding": "max_length"})) == "max_length"
+    # TRL's preference collator pads each batch to its longest row, whatever data.padding says
+    for padding in ("auto", "packing", "max_length"):
+        dpo = causal.replace(data={"padding": padding}, train={"objective": "dpo"})
+        assert effective_padding(dpo) == "dynamic", padding

@@ -72,7 +72,7 @@ def test_live_chart_draws_the_reward_curves():
     events = _stream([0, .2, .5], [0, 1, 1], [0, .1, .3], [0, -.1, -.2])
     fig = loss_figure([("run", events)])
     labels = [t.get_text() for ax in fig.axes for leg in [ax.get_legend()] if leg for t in leg.get_texts()]
-    assert labels == ["train loss", "reward margin", "reward accuracy"]
+    assert labels == ["train DPO loss", "reward margin", "reward accuracy"]
 
 
 def test_a_2000_class_file_previews_quickly():
