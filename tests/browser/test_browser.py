@@ -76,7 +76,8 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     page.reload()
     page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('rows')")
     # a live run: the page opens on the Train tab by itself
-    page.wait_for_function("document.querySelector('[role=tab][aria-selected=true]')?.innerText.includes('Train')")
+    page.wait_for_function("document.querySelector('[role=tab][aria-selected=true]')?.innerText.includes('Train')",
+                           timeout=120_000)  # the page's load handler queues behind the running steps
     # "Reattached to your run." is the attach's own line; the next poll (1 s later) replaces it with
     # the run's status, which a loaded machine's browser may be first to show: either one names
     # this browser's run, which a page that had not reattached would not.
