@@ -15,6 +15,20 @@ TABS = {"data": "Data", "model": "Model", "tokenizing": "Tokenize & pad", "metho
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
 
+# How long a browser step may wait for the app by default. The waits are for the app's own signals
+# (a status line, a chart note), so a generous limit costs nothing when the app is quick; under two
+# xdist workers plus training a single event can queue for over a minute.
+WAIT_MS = 180_000
+
+
+def new_page(browser, width: int = 1400, height: int = 950, **options):
+    """A fresh context and page of this size that waits up to WAIT_MS for the app."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    return context, page
+
+
 def open_tab(page, key: str) -> None:
     page.get_by_role("tab", name=TABS[key], exact=True).click()
 
@@ -44,7 +58,7 @@ def text_of(page, selector: str) -> str:
     return page.locator(selector).inner_text()
 
 
-def wait_text(page, selector: str, pattern: str, timeout: float = 60_000) -> None:
+def wait_text(page, selector: str, pattern: str, timeout: float | None = None) -> None:
     page.wait_for_function(f"/{pattern}/.test(document.querySelector({selector!r})?.innerText || '')",
                            timeout=timeout)
 

@@ -1,15 +1,25 @@
 """The app in a real browser (headless Debian chromium via Python playwright): walk every
 tab, start a short run, watch the loss chart receive points, reload the page mid-run and
 see the curve and progress again (the run belongs to this browser's stored client id),
-then stop it. A screenshot of each step lands in tests/output/screenshots/ (gitignored)."""
+then stop it; along the way, how the page looks where it can be measured (model names wrap between
+their words, dropdown text stays off the caret, the training log shows whole lines scrolled to the
+newest) and a bad setting's toast. A screenshot of each step lands in tests/output/screenshots/ (gitignored)."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from browser_helpers import assert_clean, needs_chromium, open_tab, set_number, shot
+from browser_helpers import assert_clean, needs_chromium, new_page, open_tab, set_number, shot
 
+# The text of an element split where the browser broke its lines.
+LINES_JS = """e => { const r = document.createRange(), lines = []; let top = null, cur = '', n;
+  const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+  while ((n = walker.nextNode())) for (let i = 0; i < n.length; i++) {
+    r.setStart(n, i); r.setEnd(n, i + 1); const y = r.getBoundingClientRect().top;
+    if (top !== null && Math.abs(y - top) > 3) { lines.push(cur); cur = ''; }
+    top = y; cur += n.data[i]; }
+  lines.push(cur); return lines; }"""
 POINTS = re.compile(r"(\d+) points · last train loss [\d.]+ at step (\d+)")
 pytestmark = [needs_chromium, pytest.mark.browser]
 
@@ -20,9 +30,7 @@ def chart_points(page) -> tuple[int, int]:
 
 
 def test_walk_tabs_train_reload_and_reattach(app_server, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 950})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+    context, page = new_page(browser, 1100, 900)  # narrow enough that long model names wrap
     page.goto(app_server.url)
 
     # 1. Data: the bundled sentiment set is previewed on open
@@ -37,6 +45,16 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     page.locator("#model-load").click()
     page.wait_for_function("document.querySelector('#model-card')?.innerText.includes('BertForSequenceClassification')")
     assert "classifier.weight" in page.locator("#model-new-weights").inner_text()
+    value = page.locator("#model-card .fts-fact-v").first
+    assert value.evaluate("e => getComputedStyle(e).wordBreak") == "normal"
+    lines = value.evaluate(LINES_JS)
+    assert "".join(lines) == "BertForSequenceClassification"
+    assert all(line[:1].isupper() for line in lines), lines  # broken only where a word starts
+    caret = page.locator("#model-name .icon-wrap").bounding_box()
+    box = page.locator("#model-name input").evaluate(
+        "e => ({right: e.getBoundingClientRect().right - parseFloat(getComputedStyle(e).paddingRight),"
+        " overflow: getComputedStyle(e).textOverflow})")
+    assert box["right"] <= caret["x"] + 1 and box["overflow"] == "ellipsis", (box, caret)
     shot(page, "2-model")
 
     # 3. Tokenize & pad: shorter examples, token chips, histogram, padding table and grid
@@ -58,9 +76,17 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
                            "document.querySelector('#method-timing')?.innerText || '')", timeout=120_000)
     shot(page, "4-method")
 
-    # 5. Train: start, watch points arrive
+    # 5. Train: a bad setting is refused in a toast; then start, watch points arrive
     open_tab(page, "train")
+    set_number(page, "#train-lr input", "0")
+    page.locator("#train-start").click()
+    page.locator(".toast-body").first.wait_for()
+    assert "Can't start training: " in page.locator(".toast-body").first.inner_text()
+    page.locator(".toast-close").first.click()
+    set_number(page, "#train-lr input", "0.002")
     set_number(page, "#train-max-steps input", "40")
+    page.get_by_text("More options").click()
+    set_number(page, "#fld-train-logging-steps input", "1")  # more log lines than the box holds
     page.locator("#train-start").click()
     page.wait_for_function("document.querySelector('#train-status')?.innerText.match(/Starting|Running/)")
     page.wait_for_function(f"/{POINTS.pattern}/.test(document.querySelector('#train-chart-note')?.innerText || '')",
@@ -107,5 +133,17 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     page.locator("#train-stop").click()
     page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Stopped')", timeout=120_000)
     shot(page, "8-train-resumed-and-stopped")
+
+    # 9. The log box shows whole lines, scrolled to the newest
+    page.wait_for_function("(t => t && t.scrollHeight > t.clientHeight)(document.querySelector('#train-log textarea'))")
+    page.wait_for_timeout(500)
+    log = page.locator("#train-log textarea").evaluate(
+        "e => ({client: e.clientHeight, scroll: e.scrollHeight, top: e.scrollTop,"
+        " lh: parseFloat(getComputedStyle(e).lineHeight), pad: parseFloat(getComputedStyle(e).paddingBottom)})")
+    lines_shown = log["client"] / log["lh"]
+    assert log["pad"] == 0 and abs(lines_shown - round(lines_shown)) < 0.05, log  # whole lines only
+    assert log["top"] + log["client"] >= log["scroll"] - 1, log  # scrolled to the newest line
+    page.locator("#train-log").scroll_into_view_if_needed()
+    shot(page, "9-train-log")
     assert_clean(page)
     context.close()

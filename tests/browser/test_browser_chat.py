@@ -10,7 +10,7 @@ import re
 import shutil
 
 import pytest
-from browser_helpers import assert_clean, needs_chromium, open_tab, shot, text_of, wait_text
+from browser_helpers import assert_clean, needs_chromium, new_page, open_tab, shot, text_of, wait_text
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 
@@ -18,9 +18,7 @@ pytestmark = [needs_chromium, pytest.mark.browser]
 def test_chat_one_turn_and_the_validation_table(app_server, browser, tiny_chat_run):
     name = tiny_chat_run.run_dir.name
     shutil.copytree(tiny_chat_run.run_dir, app_server.workspace / "runs" / name)
-    context = browser.new_context(viewport={"width": 1400, "height": 950})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+    context, page = new_page(browser, 1400, 950)
     page.goto(app_server.url)
     open_tab(page, "compare")
     wait_text(page, "#compare-status", re.escape(name))

@@ -9,7 +9,17 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-from browser_helpers import assert_clean, needs_chromium, open_tab, pick_radio, set_number, shot, text_of, wait_text
+from browser_helpers import (
+    assert_clean,
+    needs_chromium,
+    new_page,
+    open_tab,
+    pick_radio,
+    set_number,
+    shot,
+    text_of,
+    wait_text,
+)
 
 from core.paths import PROJECT_ROOT
 
@@ -23,9 +33,7 @@ def test_data_check_and_sweep_in_the_browser(app_server, browser, tmp_path):
     path = tmp_path / "reviews.csv"
     pd.concat([df, df.iloc[5:8], flipped, near]).to_csv(path, index=False)
 
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+    context, page = new_page(browser, 1400, 1000)
     try:
         walk(page, app_server.url, path)
     except Exception:

@@ -14,6 +14,7 @@ import pytest
 from browser_helpers import (
     assert_clean,
     needs_chromium,
+    new_page,
     open_tab,
     pick_option,
     pick_radio,
@@ -27,9 +28,7 @@ pytestmark = [needs_chromium, pytest.mark.browser, pytest.mark.slow]
 
 
 def test_data_method_train_compare_a_dpo_run(app_server, browser, smollm2_dir):
-    context = browser.new_context(viewport={"width": 1400, "height": 950})
-    page = context.new_page()
-    page.set_default_timeout(120_000)
+    context, page = new_page(browser, 1400, 950)
     page.goto(app_server.url)
     page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('rows')")
 

@@ -10,7 +10,7 @@ import re
 import shutil
 
 import pytest
-from browser_helpers import assert_clean, needs_chromium, open_tab, shot, text_of, wait_text
+from browser_helpers import assert_clean, needs_chromium, new_page, open_tab, shot, text_of, wait_text
 
 from core.config import FLAGSHIP_EXAMPLES
 
@@ -23,9 +23,7 @@ def test_the_flagship_example_comes_out_right_on_the_compare_tab(app_server, bro
     run = default_runs[42]
     name = run.run_dir.name
     shutil.copytree(run.run_dir, app_server.workspace / "runs" / name, dirs_exist_ok=True)
-    context = browser.new_context(viewport={"width": 1400, "height": 950})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+    context, page = new_page(browser, 1400, 950)
     page.goto(app_server.url)
     open_tab(page, "compare")
     wait_text(page, "#compare-status", re.escape(name))

@@ -14,6 +14,7 @@ import pytest
 from browser_helpers import (
     assert_clean,
     needs_chromium,
+    new_page,
     open_tab,
     pick_option,
     pick_radio,
@@ -44,9 +45,7 @@ def train(page, steps: str, lr: str) -> str:
 
 
 def test_compare_export_history_code_after_two_runs(app_server, browser, tmp_path):
-    context = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+    context, page = new_page(browser, 1400, 950, accept_downloads=True)
     page.goto(app_server.url)
     page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('420 rows')")
     set_number(page, "#fld-data-max-rows input", "240")  # quick runs for the test

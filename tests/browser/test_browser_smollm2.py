@@ -10,7 +10,7 @@ import re
 import shutil
 
 import pytest
-from browser_helpers import assert_clean, needs_chromium, open_tab, pick_option, shot, text_of, wait_text
+from browser_helpers import assert_clean, needs_chromium, new_page, open_tab, pick_option, shot, text_of, wait_text
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 
@@ -18,9 +18,7 @@ pytestmark = [needs_chromium, pytest.mark.browser]
 def test_a_smollm2_chat_run_through_compare_and_export(app_server, browser, trained_smollm2_run):
     name = trained_smollm2_run.run_dir.name
     shutil.copytree(trained_smollm2_run.run_dir, app_server.workspace / "runs" / name, dirs_exist_ok=True)
-    context = browser.new_context(viewport={"width": 1400, "height": 950})
-    page = context.new_page()
-    page.set_default_timeout(120_000)
+    context, page = new_page(browser, 1400, 950)
     page.goto(app_server.url)
 
     open_tab(page, "compare")

@@ -9,7 +9,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import assert_clean, needs_chromium, open_tab, pick_radio, set_number, shot, text_of, wait_text
+from browser_helpers import (
+    assert_clean,
+    needs_chromium,
+    new_page,
+    open_tab,
+    pick_radio,
+    set_number,
+    shot,
+    text_of,
+    wait_text,
+)
 
 from core.paths import PROJECT_ROOT
 
@@ -19,9 +29,7 @@ CHAT_SMALL = str(PROJECT_ROOT / "tests" / "data" / "chat-small.jsonl")
 
 
 def test_data_tokenize_train_on_smollm2(app_server, browser, smollm2_dir):
-    context = browser.new_context(viewport={"width": 1400, "height": 950})
-    page = context.new_page()
-    page.set_default_timeout(120_000)
+    context, page = new_page(browser, 1400, 950)
     page.goto(app_server.url)
     page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('rows')")
 
