@@ -25,3 +25,11 @@ def wait_for(c: Client, done, timeout: float, every: float = 2.0) -> dict:
             return status
         time.sleep(every)
     raise AssertionError(f"timed out after {timeout:.0f}s; last status {status}")
+
+
+def train(c: Client, timeout: float = 420, **values) -> dict:
+    """Start a run with these widget values and wait for it to finish."""
+    c.predict(**values, api_name="/start_training")
+    status = wait_for(c, lambda st: st["status"] in ("finished", "failed", "stopped"), timeout, every=1.5)
+    assert status.get("status") == "finished", status
+    return status

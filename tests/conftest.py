@@ -118,6 +118,40 @@ def app_factory(tmp_path):
         stop_app(server)
 
 
+@dataclass
+class ResultsApp:
+    server: AppServer
+    client: object  # gradio_client.Client
+
+
+# The short run the brief asks for: 25 LoRA steps of 16 rows (192 training rows, ~2 epochs),
+# no evaluation or checkpoints during training (the job still scores before and after).
+RESULTS_A = dict(max_rows=240, max_length=64, max_steps=25, learning_rate=2e-3, eval_strategy="no",
+                 save_strategy="no")
+# A second, shorter run one setting apart, so History has two curves to overlay.
+RESULTS_B = dict(RESULTS_A, max_steps=6, learning_rate=5e-4)
+
+
+@pytest.fixture(scope="session")
+def results_app(tmp_path_factory):
+    """One app with two finished runs of one API client, results-a (25 steps) then results-b
+    (6 steps, with a time prediction), shared by the tabs after training: through the API
+    (tests/ui/app/test_results_tabs.py) and in the browser (tests/browser/test_browser_results.py)."""
+    pytest.importorskip("gradio_client")
+    from api_helpers import train
+    from gradio_client import Client
+
+    server = start_app(tmp_path_factory.mktemp("results-app"))
+    try:
+        c = Client(server.url, verbose=False)
+        train(c, **RESULTS_A, run_name="results-a")
+        c.predict(**RESULTS_B, api_name="/time_steps")  # results-b keeps a prediction to check
+        train(c, **RESULTS_B, run_name="results-b")
+        yield ResultsApp(server, c)
+    finally:
+        stop_app(server)
+
+
 # --------------------------------------------------------------------------- engine runs
 @pytest.fixture(scope="session")
 def trained_lora_run():
@@ -287,10 +321,11 @@ def browser(tmp_path_factory):
 
 # --------------------------------------------------------------------------- markers
 SLOW_FIXTURES = {"app_server", "app_factory", "trained_lora_run", "tiny_chat_run", "browser", "smollm2_dir",
-                 "smollm2_tokenizer", "tiny_llama_dir", "trained_smollm2_run", "default_runs"}
+                 "smollm2_tokenizer", "tiny_llama_dir", "trained_smollm2_run", "default_runs",
+                 "results_app"}
 # Session fixtures that train: every module using one runs on the same xdist worker, so each
 # trains once in the whole suite (not once per worker).
-SHARED_RUNS = ("trained_smollm2_run", "trained_lora_run", "default_runs", "tiny_chat_run")
+SHARED_RUNS = ("trained_smollm2_run", "trained_lora_run", "default_runs", "tiny_chat_run", "results_app")
 
 
 @pytest.hookimpl(tryfirst=True)

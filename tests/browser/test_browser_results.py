@@ -1,7 +1,8 @@
 """The tabs after training in a real browser (headless Debian chromium via Python
-playwright): train two short runs from the Train tab, then Compare shows the base and the
+playwright), on conftest's results_app (two runs its API client trained, results-a and results-b):
+train one more short run from the Train tab, then Compare shows the base and the
 fine-tuned model's answers side by side (and the validation check), Export writes the files
-and the zip downloads, History overlays the two runs and loads one run's settings back, and
+and the zip downloads, History overlays two runs and loads the new run's settings back, and
 the Code tab shows them. Screenshots land in tests/output/screenshots/ (gitignored)."""
 
 from __future__ import annotations
@@ -44,19 +45,21 @@ def train(page, steps: str, lr: str) -> str:
     return run_name(page)
 
 
-def test_compare_export_history_code_after_two_runs(app_server, browser, tmp_path):
+def test_compare_export_history_code_after_training(results_app, browser, tmp_path):
+    app_server = results_app.server
     context, page = new_page(browser, 1400, 950, accept_downloads=True)
     page.goto(app_server.url)
     page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('420 rows')")
     set_number(page, "#fld-data-max-rows input", "240")  # quick runs for the test
 
-    # Two short runs, one setting apart (no evaluation or checkpoints while training).
+    # One short run from the Train tab (no evaluation or checkpoints while training); the
+    # 25-step results-a is the run to classify with.
     open_tab(page, "train")
     pick_radio(page, "fld-train-eval-strategy", "no")
     pick_radio(page, "fld-train-save-strategy", "no")
-    first = train(page, "25", "0.002")
+    first = "results-a"
     second = train(page, "6", "0.0005")
-    assert first != second
+    assert second and second != first
 
     # Compare: the latest run is chosen; switch to the 25-step one and classify a text.
     open_tab(page, "compare")
@@ -79,13 +82,13 @@ def test_compare_export_history_code_after_two_runs(app_server, browser, tmp_pat
     shot(page, "8-compare")
     assert_clean(page)
 
-    # Export: files written, the card rendered, the zip downloads.
+    # Export (the browser's own run): files written, the card rendered, the zip downloads.
     open_tab(page, "export")
     wait_text(page, "#export-run", ".")  # the run list has arrived
-    pick_option(page, "export-run", first)
+    pick_option(page, "export-run", second)
     page.locator("#export-run-btn").click()
     wait_text(page, "#export-status", "Exported", timeout=120_000)
-    assert f"runs/{first}/export/" in text_of(page, "#export-status") and "model/" in text_of(page, "#export-status")
+    assert f"runs/{second}/export/" in text_of(page, "#export-status") and "model/" in text_of(page, "#export-status")
     wait_text(page, "#export-card", "Training hyperparameters")  # the card renders after the status
     page.locator("#export-download").wait_for(state="visible", timeout=120_000)
     with page.expect_download() as download:
@@ -93,11 +96,11 @@ def test_compare_export_history_code_after_two_runs(app_server, browser, tmp_pat
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     assert saved.suffix == ".zip" and "model/model.safetensors" in zipfile.ZipFile(saved).namelist()
-    assert (app_server.workspace / "runs" / first / "export" / "README.md").is_file()
+    assert (app_server.workspace / "runs" / second / "export" / "README.md").is_file()
     shot(page, "9-export")
     assert_clean(page)
 
-    # History: both runs listed, overlaid on one chart; load the first run's settings back.
+    # History: both runs listed, overlaid on one chart; load the new run's settings back.
     open_tab(page, "history")
     wait_text(page, "#history-table", re.escape(second))
     assert first in text_of(page, "#history-table") and "accuracy" in text_of(page, "#history-table")
