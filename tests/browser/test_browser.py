@@ -20,6 +20,7 @@ LINES_JS = """e => { const r = document.createRange(), lines = []; let top = nul
     if (top !== null && Math.abs(y - top) > 3) { lines.push(cur); cur = ''; }
     top = y; cur += n.data[i]; }
   lines.push(cur); return lines; }"""
+STEPS = 400
 POINTS = re.compile(r"(\d+) points · last train loss [\d.]+ at step (\d+)")
 pytestmark = [needs_chromium, pytest.mark.browser]
 
@@ -84,7 +85,9 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     assert "Can't start training: " in page.locator(".toast-body").first.inner_text()
     page.locator(".toast-close").first.click()
     set_number(page, "#train-lr input", "0.002")
-    set_number(page, "#train-max-steps input", "40")
+    # More steps than the walk waits for (it stops the run twice): the run must still be live
+    # when the reloaded page asks, however slowly a loaded machine serves the reload.
+    set_number(page, "#train-max-steps input", str(STEPS))
     page.get_by_text("More options").click()
     set_number(page, "#fld-train-logging-steps input", "1")  # more log lines than the box holds
     page.locator("#train-start").click()
@@ -94,7 +97,7 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     page.locator("#train-chart img").first.wait_for()
     n_before, step_before = chart_points(page)
     assert n_before >= 3  # baseline eval loss + accuracy at step 0, then train loss
-    assert re.search(r"step \d+ / 40", page.locator("#train-progress").inner_text())
+    assert re.search(rf"step \d+ / {STEPS}", page.locator("#train-progress").inner_text())
     shot(page, "5-train-running")
     assert_clean(page)
 
@@ -112,7 +115,7 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     page.wait_for_function(f"/{POINTS.pattern}/.test(document.querySelector('#train-chart-note')?.innerText || '')")
     n_after, step_after = chart_points(page)
     assert n_after >= n_before and step_after >= step_before
-    assert re.search(r"step \d+ / 40", page.locator("#train-progress").inner_text())
+    assert re.search(rf"step \d+ / {STEPS}", page.locator("#train-progress").inner_text())
     assert "Start training" in page.locator("#train-start").inner_text() and page.locator("#train-start").is_disabled()
     page.wait_for_function(f"(() => {{ const m = /{POINTS.pattern}/.exec(document.querySelector('#train-chart-note')"
                            f"?.innerText || ''); return m && Number(m[2]) > {step_after}; }})()", timeout=120_000)
@@ -122,13 +125,13 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     page.locator("#train-stop").click()
     page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Stopped')", timeout=120_000)
     assert page.locator("#train-resume").is_enabled()
-    stopped_at = int(re.search(r"step (\d+) / 40", page.locator("#train-progress").inner_text()).group(1))
+    stopped_at = int(re.search(rf"step (\d+) / {STEPS}", page.locator("#train-progress").inner_text()).group(1))
     shot(page, "7-train-stopped")
 
     # 8. Resume: the same run continues from its checkpoint, then stop it again
     page.locator("#train-resume").click()
     page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Resumed')")
-    page.wait_for_function(f"(() => {{ const m = /step (\\d+) \\/ 40/.exec(document.querySelector('#train-progress')"
+    page.wait_for_function(f"(() => {{ const m = /step (\\d+) \\/ {STEPS}/.exec(document.querySelector('#train-progress')"
                            f"?.innerText || ''); return m && Number(m[1]) > {stopped_at}; }})()", timeout=180_000)
     page.locator("#train-stop").click()
     page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Stopped')", timeout=120_000)

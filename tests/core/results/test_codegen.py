@@ -22,16 +22,19 @@ FAST = ["train.max_steps=10", "train.logging_steps=1", "train.eval_strategy=no",
 
 
 # The chat preset (LoRA on SmolLM2, TRL's SFTTrainer) in a few short steps: its bundled chat set,
-# or the test fixture where the set is not in this checkout.
+# or the test fixture where the set is not in this checkout. Script and app both load the 2-layer
+# Llama with SmolLM2's real tokenizer and chat template (tiny_llama_dir) instead of the 135M
+# weights: the same data, template, masking and trainer code at a fraction of the cost.
 CHAT_FAST = ["train.max_steps=3", "train.logging_steps=1", "train.eval_strategy=no", "train.save_strategy=no",
              "data.max_rows=40", "data.max_length=128", "train.per_device_train_batch_size=2",
              "generate.eval_samples=0"]  # parity needs the losses, not the end-of-run answers
 
 
-def _preset(preset):
+def _preset(preset, request):
     if preset == "sentiment-lora-minilm":
         return load_config(PRESETS / f"{preset}.yaml", FAST), 10
-    cfg = load_config(PRESETS / f"{preset}.yaml", CHAT_FAST)
+    model_dir = str(request.getfixturevalue("tiny_llama_dir"))
+    cfg = load_config(PRESETS / f"{preset}.yaml", CHAT_FAST).replace(model={"name_or_path": model_dir})
     if not (ROOT / cfg.data.path).is_file():
         cfg = cfg.replace(data={"path": "tests/data/chat-small.jsonl"})
     return cfg, 3
@@ -39,10 +42,8 @@ def _preset(preset):
 
 @pytest.mark.parametrize("preset", ["sentiment-lora-minilm", "chat-lora-smollm2"])
 def test_exported_script_matches_the_app(tmp_path, request, preset):
-    cfg, n = _preset(preset)
+    cfg, n = _preset(preset, request)
     env = {**os.environ, "OUTPUT_DIR": str(tmp_path / "out")}
-    if preset.endswith("smollm2"):
-        env["MODEL_DIR"] = str(request.getfixturevalue("smollm2_dir"))  # converted once per session
     script = render_script(cfg)
     assert "from core" not in script and "import core" not in script
     compile(script, "train.py", "exec")
