@@ -11,6 +11,6 @@ fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
 # Serial by default (what CI has shown to pass). Two workers: `bash scripts/test.sh -n 2 --dist loadgroup
 # --no-loadscope-reorder` (pytest-xdist; tests/conftest.py then keeps each module, and every module
-# sharing a trained run, on one worker, heaviest first, one PyTorch thread each) - 17-19 min on a quiet
-# machine, but one browser wait timed out in two of four clean-clone runs, so not the default (README).
+# sharing a trained run, on one worker, heaviest first, one PyTorch thread each) - 16-19 min on a quiet
+# machine (946 s after the latest cuts), but not yet green often enough to be the default (README).
 python -m pytest -q --durations=30 "$@"
