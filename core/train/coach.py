@@ -25,8 +25,8 @@ Rules (each tested on synthetic event streams, and on real runs of the bundled p
   evaluation shows learning: it is guessing uniformly, which usually means labels or the
   head are wrong (with a tiny learning rate the rate is blamed instead: lr_too_low);
 * lr_too_low — past the slow start the loss has hardly moved from where it started;
-* overfitting — eval loss rose for 2+ evaluations in a row while train loss kept falling
-  and the accuracy (for a classifier) did not improve;
+* overfitting — eval loss rose for 2+ evaluations in a row, by more than noise (1.5 % in
+  all), while train loss kept falling and the accuracy (for a classifier) did not improve;
 * underfitting — training ended with the loss still clearly falling and the eval metric low.
 """
 
@@ -256,6 +256,12 @@ def _plateau(ev: Evidence) -> list[Hint]:
                  FIXES["lr_too_low"])]
 
 
+# A rising streak smaller than this (relative to where it began) is noise, not a trend: a run
+# stopped and resumed evaluates at the stop, at the epoch end and at the next stop, a few
+# steps apart, and its eval loss wobbles by tenths of a percent (0.6873 -> 0.6886 -> 0.6918).
+NOISE_RISE = 0.015
+
+
 def _overfitting(ev: Evidence) -> list[Hint]:
     """Eval loss up for 2+ evaluations while the train loss went down and the accuracy (if
     there is one) did not improve: a loss that rises while accuracy still climbs is the
@@ -270,6 +276,8 @@ def _overfitting(ev: Evidence) -> list[Hint]:
     if rising < 2:
         return []
     start, last = evals[-1 - rising], evals[-1]
+    if last["eval_loss"] - start["eval_loss"] < NOISE_RISE * abs(start["eval_loss"]):
+        return []
     if start.get("eval_accuracy") is not None and last.get("eval_accuracy") is not None \
             and last["eval_accuracy"] > start["eval_accuracy"]:
         return []

@@ -60,6 +60,15 @@ def test_overfitting():
     assert "overfitting" not in kinds(HEALTHY + evals([(20, 0.5), (40, 0.52), (60, 0.45)]), num_labels=2)
 
 
+def test_eval_loss_wobbling_within_noise_is_not_overfitting():
+    """A run stopped at step 11, resumed, stopped at 13: evaluations at 11, 12 (epoch end) and
+    13 rose 0.6873 -> 0.6886 -> 0.6918, 0.65 % in all; the same shape rising 3 % is a trend."""
+    wobble = HEALTHY + evals([(5, 0.70), (11, 0.6873), (12, 0.6886), (13, 0.6918)])
+    assert "overfitting" not in kinds(wobble, num_labels=2)
+    trend = HEALTHY + evals([(5, 0.70), (11, 0.6873), (12, 0.6950), (13, 0.7080)])
+    assert kinds(trend, num_labels=2) == ["overfitting"]
+
+
 def test_a_rising_eval_loss_with_accuracy_still_climbing_is_not_overfitting():
     """The default run, seed 7, at step 84: eval loss up twice while accuracy went up too."""
     curve = [(21, 0.554, 0.798), (42, 0.284, 0.881), (63, 0.303, 0.869), (84, 0.337, 0.893)]
