@@ -154,3 +154,42 @@ def test_dpo_run_logs_rewards_and_raises_preference_accuracy(tmp_path, tiny_llam
     assert sum(r["base_margin"] > 0 for r in rows) / 5 == pytest.approx(pref["base"], abs=1e-4)
     assert sum(r["tuned_margin"] for r in rows) / 5 == pytest.approx(pref["tuned_margin"], abs=0.01)
 
+
+
+def test_a_dpo_sweep_picks_a_point_and_its_run_exports_like_any_other(tmp_path, tiny_llama_dir):
+    """Sweeps and Export know nothing of the objective: a two-point beta sweep of DPO runs picks
+    the point with the lower held-out DPO loss, and the best run's export (adapter and merged
+    model) loads with plain peft/transformers and gives the tuned model's logits."""
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    from core.paths import runs_dir, workspace
+    from core.results.export import export_run
+    from core.results.runs import read_summary
+    from core.train.queue import JobQueue
+    from core.train.sweep import SweepSpec, start_sweep
+
+    base = dpo_cfg(tiny_llama_dir, write_jsonl(tmp_path / "p.jsonl", pairs()), max_steps=4)
+    sweep = start_sweep(base, SweepSpec(grid={"dpo.beta": [0.1, 0.5]}), owner="dpo-sweep", queue=JobQueue())
+    assert sweep.wait(timeout=600), "the sweep did not finish"
+    rows = sweep.rows()
+    assert [r["status"] for r in rows] == ["finished", "finished"], sweep.message
+    summaries = [read_summary(runs_dir() / r["run"]) for r in rows]
+    assert [s["dpo"]["beta"] for s in summaries] == [0.1, 0.5]
+    assert [r["best"] for r in rows] == [pytest.approx(s["final"]["eval_loss"]) for s in summaries]
+    best = sweep.best()
+    assert best["best"] == min(r["best"] for r in rows)
+
+    run_dir = runs_dir() / best["run"]
+    written = export_run(run_dir, workspace() / "exports" / "dpo-best")
+    assert {"model", "adapter"} <= set(written) and not written["notes"], written
+    ids = torch.tensor([[1, 42, 7, 99, 5]])
+    merged = AutoModelForCausalLM.from_pretrained(written["model"]).eval()
+    adapted = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(str(tiny_llama_dir)),
+                                        written["adapter"]).eval()
+    with torch.no_grad():
+        want = adapted(input_ids=ids).logits
+        assert torch.allclose(merged(input_ids=ids).logits, want, atol=1e-4)
+        with adapted.disable_adapter():
+            assert not torch.allclose(adapted(input_ids=ids).logits, want, atol=1e-4)  # the adapter moved
