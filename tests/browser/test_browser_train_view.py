@@ -22,6 +22,7 @@ from browser_helpers import (
 )
 
 from core.paths import PROJECT_ROOT
+from core.results.runs import load_run_config
 
 pytestmark = [needs_chromium, pytest.mark.browser, pytest.mark.slow]
 
@@ -77,6 +78,8 @@ def test_data_tokenize_train_on_smollm2(app_server, browser, smollm2_dir):
     open_tab(page, "train")
     set_number(page, "#train-max-steps input", "2")
     set_number(page, "#train-batch-size input[type=number]", "4")
+    page.get_by_text("More options").click()
+    set_number(page, "#fld-generate-eval-samples input", "1")  # the end-of-run report on one prompt, not 8
     page.locator("#train-alarms .fts-alarm, #train-plan li").first.wait_for()
     page.locator("#train-start").click()
     page.wait_for_function("/Finished|Failed|Stopped/.test(document.querySelector('#train-status')?.innerText || '')",
@@ -84,6 +87,8 @@ def test_data_tokenize_train_on_smollm2(app_server, browser, smollm2_dir):
     status = text_of(page, "#train-status")
     assert "Finished" in status, status
     assert re.search(r"step 2 / 2", text_of(page, "#train-progress"))
+    (run_dir,) = [p for p in (app_server.workspace / "runs").iterdir() if p.is_dir()]  # this module's one run
+    assert load_run_config(run_dir).generate.eval_samples == 1  # the More options field reached the run
     shot(page, "train-view-3-train")
     assert_clean(page)
     context.close()

@@ -98,6 +98,8 @@ def layout(ctx: Any) -> TrainParts:
                 form.widget("train", "load_best_model_at_end", label="Load the best checkpoint at the end")
                 form.widget("train", "metric_for_best_model", label="Metric for the best checkpoint")
                 form.widget("train", "torch_threads", label="CPU threads", minimum=0)
+                form.widget("generate", "eval_samples", label="Answers scored at the end (causal LM)", minimum=0,
+                            maximum=1000)
                 form.widget("train", "run_name", label="Run name")
         with gr.Column(scale=8, min_width=440):
             with gr.Row(elem_classes=["fts-actions"]):

@@ -212,10 +212,10 @@ def test_the_memory_guard_refuses_in_shared_mode(app_factory, monkeypatch):
 
 
 # --------------------------------------------------------------------------- races
-def test_many_concurrent_first_starts_of_one_new_session_agree(app_factory):
+def test_many_concurrent_first_starts_of_one_new_session_agree(app_server):
     """One new API session, eight Start calls at the same moment: all get the same run (no
     'busy'), and the session's status then reports that run."""
-    server = app_factory()  # local mode: a second owner would be told "busy"
+    server = app_server  # local mode: a second owner would be told "busy"
     for attempt in range(3):
         c = Client(server.url, verbose=False)
         barrier = threading.Barrier(8)
@@ -247,10 +247,10 @@ def test_many_concurrent_first_starts_of_one_new_session_agree(app_factory):
 
 
 # --------------------------------------------------------------------------- escaping, in a browser
-def test_user_text_in_an_error_toast_is_shown_as_text_not_html(app_factory, browser):
+def test_user_text_in_an_error_toast_is_shown_as_text_not_html(app_server, browser):
     """Gradio renders a toast's message as HTML: a model name that is an <img> tag with an
     onerror handler must appear as text, and no such element may exist in the page."""
-    server = app_factory()
+    server = app_server  # the module's local-mode app (the race test above leaves no run live)
     page = browser.new_page()
     try:
         page.goto(server.url, timeout=120_000)
