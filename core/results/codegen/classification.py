@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from ...config import RunConfig
 from .common import (
-    OMP_LINES,
-    argument_lines,
     method_code,
     model_load_code,
     model_source,
-    needs,
-    precision_line,
     reader_code,
+    script_header,
     tokenizer_code,
+    training_args_code,
 )
+
+LIBRARIES = """import numpy as np
+import pandas as pd
+import torch
+from datasets import ClassLabel, Dataset
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments, set_seed"""
 
 
 def render(cfg: RunConfig) -> str:
@@ -25,28 +29,8 @@ def render(cfg: RunConfig) -> str:
     padding = effective_padding(cfg)
     out: list[str] = []
     w = out.append
-    w(f'''"""Fine-tuning script exported by Fine-Tune Studio.
-
-Task: {m.task}; model: {m.name_or_path}; method: {a.method}; data: {d.hub_dataset or d.path}.
-Run it with:  python train.py
-It needs only: {needs(cfg)}
-"""
-
-import json
-import math
-import os
-
-{OMP_LINES}
-import numpy as np
-import pandas as pd
-import torch
-from datasets import ClassLabel, Dataset
-from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments, set_seed
-
-SEED = {t.seed}
-MAX_LENGTH = {d.max_length}
-OUTPUT_DIR = os.environ.get("OUTPUT_DIR", "finetuned")
-''')
+    w(script_header(cfg, "Fine-tuning", f"Task: {m.task}; model: {m.name_or_path}; method: {a.method}; data: "
+                                        f"{d.hub_dataset or d.path}.", LIBRARIES))
     w("\n# --- 1. Model source ----------------------------------------------------------")
     w(model_source(cfg))
     w("\n\n# --- 2. Tokenizer --------------------------------------------------------------")
@@ -103,13 +87,7 @@ collator = DataCollatorWithPadding(tokenizer)''')
     w(f'''
 
 # --- 9. Training ----------------------------------------------------------------
-use_cuda = torch.cuda.is_available()
-args = TrainingArguments(
-    output_dir=os.path.join(OUTPUT_DIR, "checkpoints"),
-    {precision_line(t.precision)}
-    use_cpu=not use_cuda,
-{argument_lines(cfg)}
-)
+{training_args_code("TrainingArguments", cfg)}
 callbacks = []''')
     if t.early_stopping_patience:
         w(f'''from transformers import EarlyStoppingCallback

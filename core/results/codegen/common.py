@@ -114,6 +114,42 @@ if tokenizer.bos_token is None and tokenizer.cls_token is not None:
     return "\n".join(out)
 
 
+def script_header(cfg: RunConfig, kind: str, summary: str, libraries: str, *, more_doc: str = "",
+                  more_std: tuple[str, ...] = (), length_note: str = "", tail: str = "") -> str:
+    """The top every exported script shares: the docstring (what it tunes, from which model and
+    data, how to run it, what it needs), the standard imports, the OpenMP policy before torch,
+    the ``libraries`` imports, then SEED, MAX_LENGTH and OUTPUT_DIR (and ``tail``)."""
+    std = "\n".join(f"import {name}" for name in ("json", "math", "os", *more_std))
+    return f'''"""{kind} script exported by Fine-Tune Studio.
+
+{summary}
+Run it with:  python train.py
+It needs only: {needs(cfg)}
+{more_doc}"""
+
+{std}
+
+{OMP_LINES}
+{libraries}
+
+SEED = {cfg.train.seed}
+MAX_LENGTH = {cfg.data.max_length}{length_note}
+OUTPUT_DIR = os.environ.get("OUTPUT_DIR", "finetuned")
+{tail}'''
+
+
+def training_args_code(cls: str, cfg: RunConfig, extra: dict[str, Any] | None = None) -> str:
+    """``args = <cls>(...)`` with the app job's keywords (:func:`argument_lines`), on the GPU when
+    there is one."""
+    return f'''use_cuda = torch.cuda.is_available()
+args = {cls}(
+    output_dir=os.path.join(OUTPUT_DIR, "checkpoints"),
+    {precision_line(cfg.train.precision)}
+    use_cpu=not use_cuda,
+{argument_lines(cfg, extra)}
+)'''
+
+
 def precision_line(precision: str) -> str:
     if precision == "bf16":
         return "bf16=True,"

@@ -13,18 +13,16 @@ held-out preference accuracy of the base and the tuned model, as summary.json ha
 from __future__ import annotations
 
 from ...config import RunConfig
+from .common import lora_targets as _targets
 from .common import (
-    OMP_LINES,
-    argument_lines,
     model_load_code,
     model_source,
-    needs,
-    precision_line,
     reader_code,
     rows_split_code,
+    script_header,
     tokenizer_code,
+    training_args_code,
 )
-from .common import lora_targets as _targets
 
 
 def _row_code(cfg: RunConfig) -> str:
@@ -75,38 +73,27 @@ def as_text(v):
 {to_row}'''
 
 
+DPO_LIBRARIES = """import datasets
+import pandas as pd
+import torch
+from datasets import Dataset
+from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed
+from trl import DPOConfig, DPOTrainer"""
+
+
 def render(cfg: RunConfig) -> str:
     from ...train.dpo import dpo_kwargs
 
     d, m, a, t, p = cfg.data, cfg.model, cfg.adapter, cfg.train, cfg.dpo
     out: list[str] = []
     w = out.append
-    w(f'''"""Preference-tuning (DPO) script exported by Fine-Tune Studio.
-
-Model: {m.name_or_path}; method: {a.method} ({p.loss_type} loss, beta {p.beta}); data: {d.hub_dataset or d.path}.
-Run it with:  python train.py
-It needs only: {needs(cfg)}
-The reference model is the base model with the LoRA adapter switched off (TRL does this when it
-gets peft_config and ref_model=None), so only one copy of the weights is in memory.
-"""
-
-import json
-import math
-import os
-
-{OMP_LINES}
-import datasets
-import pandas as pd
-import torch
-from datasets import Dataset
-from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed
-from trl import DPOConfig, DPOTrainer
-
-SEED = {t.seed}
-MAX_LENGTH = {d.max_length}  # prompt + answer tokens; a longer pair keeps its start
-OUTPUT_DIR = os.environ.get("OUTPUT_DIR", "finetuned")
-datasets.disable_progress_bars()
-''')
+    w(script_header(cfg, "Preference-tuning (DPO)", f"Model: {m.name_or_path}; method: {a.method} ({p.loss_type} loss, "
+                    f"beta {p.beta}); data: {d.hub_dataset or d.path}.", DPO_LIBRARIES,
+                    more_doc="The reference model is the base model with the LoRA adapter switched off (TRL does this "
+                             "when it\ngets peft_config and ref_model=None), so only one copy of the weights is in "
+                             "memory.\n",
+                    length_note="  # prompt + answer tokens; a longer pair keeps its start",
+                    tail="datasets.disable_progress_bars()\n"))
     w("\n# --- 1. Model source ----------------------------------------------------------")
     w(model_source(cfg))
     w("\n\n# --- 2. Tokenizer ---------------------------------------------------------------")
@@ -144,13 +131,7 @@ lora_config = LoraConfig(r={a.r}, lora_alpha={a.lora_alpha}, lora_dropout={a.lor
 
 # --- 5. Training (TRL's DPOTrainer; its own defaults bf16, gradient checkpointing and
 # lr 1e-6 are replaced by the run's keywords below) ----------------------------------------
-use_cuda = torch.cuda.is_available()
-args = DPOConfig(
-    output_dir=os.path.join(OUTPUT_DIR, "checkpoints"),
-    {precision_line(t.precision)}
-    use_cpu=not use_cuda,
-{argument_lines(cfg, dpo_kwargs(cfg))}
-)
+{training_args_code("DPOConfig", cfg, dpo_kwargs(cfg))}
 trainer = DPOTrainer(model=model, ref_model=None, args=args, train_dataset=train_ds, eval_dataset=val_ds,
                      processing_class=tokenizer, peft_config=lora_config)
 baseline = trainer.evaluate()  # policy == reference at the start: loss ln 2 = 0.693 for sigmoid, rewards 0

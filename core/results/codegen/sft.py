@@ -15,16 +15,14 @@ from typing import Any
 
 from ...config import RunConfig
 from .common import (
-    OMP_LINES,
-    argument_lines,
     method_code,
     model_load_code,
     model_source,
-    needs,
-    precision_line,
     reader_code,
     rows_split_code,
+    script_header,
     tokenizer_code,
+    training_args_code,
 )
 
 
@@ -149,6 +147,14 @@ def to_row(r):
         return None{tail}'''
 
 
+SFT_LIBRARIES = """import datasets
+import pandas as pd
+import torch
+from datasets import Dataset
+from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM, set_seed
+from trl import SFTConfig, SFTTrainer"""
+
+
 def render(cfg: RunConfig) -> str:
     from ...data.labels import loss_flags
     from ...train.trainers import sft_kwargs
@@ -162,32 +168,9 @@ def render(cfg: RunConfig) -> str:
                                                    and d.chat_template != "plain")
     out: list[str] = []
     w = out.append
-    w(f'''"""Fine-tuning script exported by Fine-Tune Studio.
-
-Task: {m.task} ({fmt} data); model: {m.name_or_path}; method: {a.method}; data: {d.hub_dataset or d.path}.
-Run it with:  python train.py
-It needs only: {needs(cfg)}
-"""
-
-import json
-import math
-import os
-import re
-import tempfile
-
-{OMP_LINES}
-import datasets
-import pandas as pd
-import torch
-from datasets import Dataset
-from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM, set_seed
-from trl import SFTConfig, SFTTrainer
-
-SEED = {t.seed}
-MAX_LENGTH = {d.max_length}
-OUTPUT_DIR = os.environ.get("OUTPUT_DIR", "finetuned")
-datasets.disable_progress_bars()
-''')
+    w(script_header(cfg, "Fine-tuning", f"Task: {m.task} ({fmt} data); model: {m.name_or_path}; method: {a.method}; "
+                                        f"data: {d.hub_dataset or d.path}.", SFT_LIBRARIES, more_std=("re", "tempfile"),
+                    tail="datasets.disable_progress_bars()\n"))
     w("\n# --- 1. Model source ----------------------------------------------------------")
     w(model_source(cfg))
     w("\n\n# --- 2. Tokenizer and chat template ---------------------------------------------")
@@ -266,13 +249,7 @@ model.generation_config.eos_token_id = tokenizer.eos_token_id  # generation stop
     w(f'''
 
 # --- 7. Training (TRL's SFTTrainer: the rows carry their labels, which it uses as they are) --
-use_cuda = torch.cuda.is_available()
-args = SFTConfig(
-    output_dir=os.path.join(OUTPUT_DIR, "checkpoints"),
-    {precision_line(t.precision)}
-    use_cpu=not use_cuda,
-{argument_lines(cfg, extras)}
-)
+{training_args_code("SFTConfig", cfg, extras)}
 callbacks = []''')
     if t.early_stopping_patience:
         w(f'''from transformers import EarlyStoppingCallback
