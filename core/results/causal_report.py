@@ -22,7 +22,6 @@ Every row goes to ``generations.jsonl`` in the run folder (the Compare tab's tab
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Sequence
@@ -31,6 +30,7 @@ from typing import Any
 
 from ..config import RunConfig
 from ..model import turns
+from . import runs
 from .generations import Pair, before_after
 
 SAMPLES_KEPT = 5  # summary.json stays small: the History tab reads it for every run
@@ -210,17 +210,12 @@ def summary_fields(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_rows(run_dir: Path, rows: Sequence[dict[str, Any]]) -> Path:
-    path = Path(run_dir) / ROWS_FILE
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
+    return runs.write_rows(Path(run_dir) / ROWS_FILE, rows)
 
 
 def read_rows(run_dir: Path) -> list[dict[str, Any]]:
     """The scored validation rows a finished run wrote (empty when it wrote none)."""
-    path = Path(run_dir) / ROWS_FILE
-    if not path.is_file():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return runs.read_rows(Path(run_dir) / ROWS_FILE)
 
 
 # --------------------------------------------------------------------------- job hook

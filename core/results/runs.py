@@ -64,6 +64,21 @@ def write_json(path: Path, obj: Any) -> None:
     os.replace(tmp, path)
 
 
+def write_rows(path: Path, rows: Any) -> Path:
+    """A run's table of rows as JSON lines (a validation report, held-out pairs), atomically."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows :func:`write_rows` wrote; [] when there is no such file (a run from before it)."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def read_summary(run_dir: Path) -> dict[str, Any]:
     try:
         return json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))

@@ -27,13 +27,13 @@ recorded by the job like every other log key.
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Any
 
 from ..config import RunConfig
 from ..data.pairs import pair_lengths
 from ..data.sources import DataError
+from ..results.runs import read_rows, write_rows
 from .trainers import TrainInputs
 
 DPO_CURVES = ("rewards/accuracies", "rewards/margins", "rewards/chosen", "rewards/rejected")
@@ -207,17 +207,12 @@ def pair_rows(rows: Any, scores: tuple[list, list], tokenizer: Any) -> list[dict
 
 
 def write_pair_rows(run_dir: Path, rows: list[dict[str, Any]]) -> Path:
-    path = Path(run_dir) / ROWS_FILE
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
+    return write_rows(Path(run_dir) / ROWS_FILE, rows)
 
 
 def read_pair_rows(run_dir: Path) -> list[dict[str, Any]]:
     """The held-out pairs a finished DPO run wrote ([] for other runs, or one from before)."""
-    path = Path(run_dir) / ROWS_FILE
-    if not path.is_file():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_rows(Path(run_dir) / ROWS_FILE)
 
 
 def score_dpo_run(trainer: Any, cfg: RunConfig, run_dir: Path | None = None) -> dict[str, Any]:
