@@ -11,6 +11,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM = "You are a helpful assistant named Tiny."
+# Validation-style (prompt, reference answer) pairs: chat turns and a plain prompt.
+PAIRS = [([{"role": "user", "content": "What is inflation?"}], "Prices rise over time."),
+         ([{"role": "user", "content": "Hello there, how are you today?"}], "I am fine, thanks."),
+         ("Summarise: the team missed the playoffs.", " Injuries cost them.")]
 # SmolLM2-Instruct's template, with its own default system prompt (the Modelfile copies it)
 CHATML = (
     "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
@@ -73,3 +77,13 @@ def save_tiny_chat_model(folder: Path, **kw) -> Path:
     model.save_pretrained(folder)
     tok.save_pretrained(folder)
     return folder
+
+
+def random_lora(model, seed=3):
+    """A LoRA with random A and B (init_lora_weights=False), so it changes the answers."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    torch.manual_seed(seed)
+    return get_peft_model(model, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"],
+                                            init_lora_weights=False)).eval()

@@ -2,13 +2,9 @@
 and the answer span TRL trains, on the tiny ChatML tokenizer (tests/tiny_chat.py)."""
 
 import pytest
-from tiny_chat import SYSTEM, chat_tokenizer
+from tiny_chat import PAIRS, SYSTEM, chat_tokenizer
 
 from core.model import turns
-
-PAIRS = [([{"role": "user", "content": "What is inflation?"}], "Prices rise over time."),
-         ([{"role": "user", "content": "Hello there, how are you today?"}], "I am fine, thanks."),
-         ("Summarise: the team missed the playoffs.", " Injuries cost them.")]
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,7 @@ did the task better, and the end-of-run report's summary keys."""
 import math
 
 import pytest
-import torch
-from tiny_chat import chat_tokenizer, tiny_llama
+from tiny_chat import PAIRS, chat_tokenizer, random_lora, tiny_llama
 
 from core.config import RunConfig
 from core.results.causal_report import causal_report, pair_from_row, task_better, validation_pairs
@@ -55,9 +54,6 @@ def test_pairs_from_chat_rendered_text_and_raw_text():
     assert len(validation_pairs(rows, limit=2)) == 2 and len(validation_pairs(rows)) == 3
 
 
-PAIRS = [([{"role": "user", "content": "What is inflation?"}], "Prices rise over time."),
-         ([{"role": "user", "content": "Hello there, how are you today?"}], "I am fine, thanks."),
-         ("Summarise: the team missed the playoffs.", " Injuries cost them.")]
 
 
 @pytest.fixture(scope="module")
@@ -65,18 +61,9 @@ def tok():
     return chat_tokenizer()
 
 
-def lora(model, seed=3):
-    """A LoRA with random A and B (init_lora_weights=False), so it changes the answers."""
-    from peft import LoraConfig, get_peft_model
-
-    torch.manual_seed(seed)
-    return get_peft_model(model, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"],
-                                            init_lora_weights=False)).eval()
-
-
 def test_causal_report_has_the_summary_keys(tok):
     cfg = RunConfig().replace(model={"task": "causal-lm"}, generate={"max_new_tokens": 8})
-    tuned = lora(tiny_llama(tok))
+    tuned = random_lora(tiny_llama(tok))
     texts = ["The human heart is a muscular organ about the size of a closed fist.",
              "Honeybees live in colonies that can hold tens of thousands of insects."]
     rep = causal_report(cfg, tuned, tok, PAIRS, texts)

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 import torch
-from tiny_chat import chat_tokenizer, tiny_llama
+from tiny_chat import chat_tokenizer, random_lora, tiny_llama
 
 from core.config import GenerateConfig
 from core.model import turns
@@ -20,15 +20,6 @@ HELLO = [{"role": "user", "content": "Hello there, how are you today?"}]
 @pytest.fixture(scope="module")
 def tok():
     return chat_tokenizer()
-
-
-def lora(model, seed=3):
-    """A LoRA with random A and B, so it changes the answers."""
-    from peft import LoraConfig, get_peft_model
-
-    torch.manual_seed(seed)
-    return get_peft_model(model, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"],
-                                            init_lora_weights=False)).eval()
 
 
 def bare(model, tok, messages, n=GREEDY.max_new_tokens):
@@ -74,7 +65,7 @@ def test_the_answer_ends_at_the_end_of_turn(tok):
 def test_base_and_tuned_differ_and_each_keeps_its_conversation(tok):
     plain = tiny_llama(tok)
     base_first, _ = bare(plain, tok, HELLO)
-    tuned = lora(tiny_llama(tok))
+    tuned = random_lora(tiny_llama(tok))
     n_params = sum(p.numel() for p in tuned.parameters())
     conv = Conversation()
     steps = list(stream_both(tuned, tok, conv, HELLO[0]["content"], GREEDY))
@@ -102,11 +93,11 @@ def test_a_system_prompt_and_a_full_run_beside_its_base(tok):
     msgs = conv.messages("base", "next", "Answer in one word.")
     assert msgs[0] == {"role": "system", "content": "Answer in one word."} and len(msgs) == 4
     assert out["base"] != out["tuned"]
-    assert "Two models in memory" in weights_line(tuned, base) and "One copy" in weights_line(lora(base))
+    assert "Two models in memory" in weights_line(tuned, base) and "One copy" in weights_line(random_lora(base))
 
 
 def test_bad_input_and_a_reader_that_leaves_early(tok):
-    tuned = lora(tiny_llama(tok))
+    tuned = random_lora(tiny_llama(tok))
     with pytest.raises(ChatError, match="type a message"):
         list(stream_both(tuned, tok, Conversation(), "   ", GREEDY))
     with pytest.raises(ChatError, match="more than the model's 512 positions"):

@@ -3,7 +3,7 @@ tiny random Llama with a ChatML tokenizer (tests/tiny_chat.py): seconds, no trai
 
 import pytest
 import torch
-from tiny_chat import chat_tokenizer, tiny_llama
+from tiny_chat import PAIRS, chat_tokenizer, random_lora, tiny_llama
 
 from core.config import GenerateConfig
 from core.model import turns
@@ -16,23 +16,11 @@ from core.results.generations import (
 )
 
 GREEDY = GenerateConfig(max_new_tokens=12, repetition_penalty=1.0)
-PAIRS = [([{"role": "user", "content": "What is inflation?"}], "Prices rise over time."),
-         ([{"role": "user", "content": "Hello there, how are you today?"}], "I am fine, thanks."),
-         ("Summarise: the team missed the playoffs.", " Injuries cost them.")]
 
 
 @pytest.fixture(scope="module")
 def tok():
     return chat_tokenizer()
-
-
-def lora(model, seed=3):
-    """A LoRA with random A and B (init_lora_weights=False), so it changes the answers."""
-    from peft import LoraConfig, get_peft_model
-
-    torch.manual_seed(seed)
-    return get_peft_model(model, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"],
-                                            init_lora_weights=False)).eval()
 
 
 def plain_greedy(model, tok, prompt, n, eos):
@@ -81,7 +69,7 @@ def test_answer_losses_score_only_the_answer_tokens(tok):
 def test_before_after_toggles_one_adapter(tok):
     base = tiny_llama(tok)
     base_answers = [a["text"] for a in generate_answers(base, tok, [p for p, _ in PAIRS], GREEDY)]
-    tuned = lora(base)
+    tuned = random_lora(base)
     n_params = sum(p.numel() for p in tuned.parameters())
     rep = before_after(tuned, tok, PAIRS, GREEDY)
     assert sum(p.numel() for p in tuned.parameters()) == n_params  # nothing loaded beside it
