@@ -9,11 +9,14 @@ from gradio_client import Client
 
 
 def by_label(c: Client, api_name: str, **kwargs) -> dict:
-    """Call an endpoint and return its outputs keyed by component label."""
+    """Call an endpoint and return its outputs keyed by component label (layout blocks, which an
+    endpoint may also update, are not among the API's outputs); a restored widget comes back as an
+    update ({"__type__": "update", "value": ...}): its value is kept."""
     returns = c.view_api(return_format="dict", print_info=False)["named_endpoints"][api_name]["returns"]
     values = c.predict(api_name=api_name, **kwargs)
     values = values if isinstance(values, tuple) else (values,)
-    return {r["label"]: v for r, v in zip(returns, values)}
+    return {r["label"]: v["value"] if isinstance(v, dict) and v.get("__type__") == "update" and "value" in v else v
+            for r, v in zip(returns, values)}
 
 
 def wait_for(c: Client, done, timeout: float, every: float = 2.0) -> dict:

@@ -17,8 +17,7 @@ import zipfile
 import pytest
 
 gradio_client = pytest.importorskip("gradio_client")
-from api_helpers import train  # noqa: E402
-from gradio_client import Client  # noqa: E402
+from api_helpers import by_label, train  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
 
 FAKE_TOKEN = "hf_FakeTokenForTests0123456789abcdef"
@@ -42,14 +41,6 @@ def app_server(results_app):
 def value_of(output):
     """An output that came back as an update (value + visibility) -> its value."""
     return output.get("value") if isinstance(output, dict) and output.get("__type__") == "update" else output
-
-
-def by_label(c: Client, api_name: str, **kwargs) -> dict:
-    """Call an endpoint and return its outputs keyed by component label (layout blocks,
-    which an endpoint may also update, are not among the API's outputs)."""
-    returns = c.view_api(return_format="dict", print_info=False)["named_endpoints"][api_name]["returns"]
-    values = c.predict(api_name=api_name, **kwargs)
-    return {r["label"]: v for r, v in zip(returns, values if isinstance(values, tuple) else (values,))}
 
 
 def accuracies(summary: str) -> tuple[float, float]:

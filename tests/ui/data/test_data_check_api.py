@@ -10,19 +10,11 @@ import pandas as pd
 import pytest
 
 gradio_client = pytest.importorskip("gradio_client")
+from api_helpers import by_label  # noqa: E402
 from gradio_client import Client, handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
 
 from core.paths import PROJECT_ROOT  # noqa: E402
-
-
-def by_label(c: Client, api_name: str, **kwargs) -> dict:
-    returns = c.view_api(return_format="dict", print_info=False)["named_endpoints"][api_name]["returns"]
-    values = c.predict(api_name=api_name, **kwargs)
-    values = values if isinstance(values, tuple) else (values,)
-    # a restored widget comes back as an update ({"__type__": "update", "value": ...}): keep its value
-    return {r["label"]: v["value"] if isinstance(v, dict) and v.get("__type__") == "update" and "value" in v else v
-            for r, v in zip(returns, values)}
 
 
 def cards_of(findings_html: str) -> list[tuple[str, str, int]]:
