@@ -49,6 +49,15 @@ def pick_option(page, elem_id: str, text: str) -> None:
     page.get_by_role("option").filter(has_text=text).first.click()
 
 
+def open_causal_lm(page, url: str) -> None:
+    """Open the app and switch the Model tab to the causal task, whose default model is SmolLM2."""
+    page.goto(url)
+    page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('rows')")
+    open_tab(page, "model")
+    pick_radio(page, "model-task", "causal-lm")
+    page.wait_for_function("document.querySelector('#model-name input')?.value.includes('SmolLM2')")
+
+
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -15,6 +15,7 @@ from browser_helpers import (
     assert_clean,
     needs_chromium,
     new_page,
+    open_causal_lm,
     open_tab,
     pick_option,
     pick_radio,
@@ -29,13 +30,7 @@ pytestmark = [needs_chromium, pytest.mark.browser, pytest.mark.slow]
 
 def test_data_method_train_compare_a_dpo_run(app_server, browser, smollm2_dir):
     context, page = new_page(browser, 1400, 950)
-    page.goto(app_server.url)
-    page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('rows')")
-
-    # 0. Model: the causal task (SmolLM2, already converted, is its default model)
-    open_tab(page, "model")
-    pick_radio(page, "model-task", "causal-lm")
-    page.wait_for_function("document.querySelector('#model-name input')?.value.includes('SmolLM2')")
+    open_causal_lm(page, app_server.url)  # 0. Model: the causal task (SmolLM2, already converted, is its default model)
 
     # 1. Data: the bundled pairs; one pair, prompt on top, chosen | rejected, as the model sees them
     open_tab(page, "data")

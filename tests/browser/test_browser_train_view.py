@@ -13,6 +13,7 @@ from browser_helpers import (
     assert_clean,
     needs_chromium,
     new_page,
+    open_causal_lm,
     open_tab,
     pick_radio,
     set_number,
@@ -31,13 +32,7 @@ CHAT_SMALL = str(PROJECT_ROOT / "tests" / "data" / "chat-small.jsonl")
 
 def test_data_tokenize_train_on_smollm2(app_server, browser, smollm2_dir):
     context, page = new_page(browser, 1400, 950)
-    page.goto(app_server.url)
-    page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('rows')")
-
-    # 0. Model: the causal task (SmolLM2 is its default model)
-    open_tab(page, "model")
-    pick_radio(page, "model-task", "causal-lm")
-    page.wait_for_function("document.querySelector('#model-name input')?.value.includes('SmolLM2')")
+    open_causal_lm(page, app_server.url)  # 0. Model: the causal task (SmolLM2 is its default model)
 
     # 1. Data: upload a chat file; row 1 as the model sees it, special tokens included
     open_tab(page, "data")

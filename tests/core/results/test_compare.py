@@ -6,16 +6,13 @@ import pytest
 
 from core.config import STARTER_TINY_GPT2, RunConfig
 from core.results.compare import Comparison
+from core.results.runs import load_run_config
 from core.train.job import Job
-
-CFG = RunConfig().replace(data={"max_length": 64, "max_rows": 240},
-                          train={"max_steps": 48, "eval_strategy": "no", "save_strategy": "no", "logging_steps": 5})
 
 
 @pytest.fixture(scope="module")
 def lora_run(trained_lora_run):
-    assert trained_lora_run.cfg == CFG
-    return trained_lora_run.run_dir
+    return trained_lora_run.run_dir  # conftest: 48 LoRA steps on 240 sentiment rows, max_length 64
 
 
 def test_tuned_beats_base_and_they_disagree(lora_run):
@@ -39,9 +36,10 @@ def test_adapter_toggle_equals_a_freshly_loaded_base(lora_run):
     comp = Comparison(lora_run)
     texts = ["great phone", "the strap snapped on day two and support ignored me"]
     toggled = comp.classify(texts)["base"]
-    set_seed(CFG.train.seed)
-    tok = load_tokenizer(CFG)
-    base, _ = load_model(CFG, ["negative", "positive"], tok, apply=False)
+    cfg = load_run_config(lora_run)
+    set_seed(cfg.train.seed)
+    tok = load_tokenizer(cfg)
+    base, _ = load_model(load_run_config(lora_run), ["negative", "positive"], tok, apply=False)
     base.eval()
     enc = tok(texts, padding=True, truncation=True, max_length=64, return_tensors="pt")
     with torch.no_grad():

@@ -6,18 +6,14 @@ import os
 
 import pytest
 
-from core.config import RunConfig
 from core.results.compare import Comparison
 from core.results.export import ExportError, export_run, push_to_hub, zip_export
-
-CFG = RunConfig().replace(data={"max_length": 64, "max_rows": 240},
-                          train={"max_steps": 48, "eval_strategy": "no", "save_strategy": "no", "logging_steps": 5})
+from core.results.runs import load_run_config
 
 
 @pytest.fixture(scope="module")
 def lora_run(trained_lora_run):
-    assert trained_lora_run.cfg == CFG
-    return trained_lora_run.run_dir
+    return trained_lora_run.run_dir  # conftest: 48 LoRA steps on 240 sentiment rows, max_length 64
 
 
 def test_export_then_reload_gives_the_same_logits(lora_run):
@@ -47,7 +43,7 @@ def test_export_then_reload_gives_the_same_logits(lora_run):
     assert torch.allclose(merged_p, torch.tensor(tuned), atol=1e-5)
     assert merged.config.id2label == {0: "negative", 1: "positive"}
     # plain peft on a plain base model
-    base, _ = load_model(CFG, ["negative", "positive"], tok, apply=False)
+    base, _ = load_model(load_run_config(lora_run), ["negative", "positive"], tok, apply=False)
     peft_model = PeftModel.from_pretrained(base, adapter_dir).eval()
     with torch.no_grad():
         peft_p = torch.softmax(peft_model(**enc).logits, -1)
