@@ -42,6 +42,26 @@ def megabytes(n_bytes: float) -> str:
     return (text[:-2] if text.endswith(".0") else text) + " MB"
 
 
+def check_data_file(path: Path, name: str, max_bytes: int | None = None, uploaded: bool = False) -> str:
+    """Refuse a data file of the wrong type, over the size limit (``max_bytes``, default
+    FTS_MAX_UPLOAD_MB) or empty, in words for a local file or an upload; returns its extension."""
+    ext = Path(name).suffix.lower()
+    if ext not in FILE_TYPES:
+        raise DataError(f"{name}: unsupported file type {ext or '(none)'}; use one of {', '.join(FILE_TYPES)}")
+    if uploaded and not path.is_file():
+        raise DataError(f"{name}: the upload did not arrive; try again")
+    size = path.stat().st_size
+    limit = max_upload_bytes() if max_bytes is None else max_bytes
+    if size > limit:
+        raise DataError(f"{name} is {megabytes(size)}, over the {megabytes(limit)} "
+                        + ("upload limit (the studio's operator sets it with FTS_MAX_UPLOAD_MB)" if uploaded
+                           else "limit (FTS_MAX_UPLOAD_MB raises it)"))
+    if size == 0:
+        raise DataError(f"{name} is empty" + (" (0 bytes); choose a file with a header row and data rows"
+                                              if uploaded else ""))
+    return ext
+
+
 def read_table(path: str | Path, max_bytes: int | None = None) -> "pd.DataFrame":
     """Read a local data file into a DataFrame of strings/numbers, or raise DataError."""
     import pandas as pd
@@ -52,16 +72,7 @@ def read_table(path: str | Path, max_bytes: int | None = None) -> "pd.DataFrame"
         raise DataError(f"data file not found: {path}")
     if p.is_dir():
         raise DataError(f"{path} is a folder; choose a data file ({', '.join(FILE_TYPES)})")
-    ext = "".join(p.suffixes[-1:]).lower()
-    if ext not in FILE_TYPES:
-        raise DataError(f"{name}: unsupported file type {ext or '(none)'}; use one of {', '.join(FILE_TYPES)}")
-    size = p.stat().st_size
-    limit = max_upload_bytes() if max_bytes is None else max_bytes
-    if size > limit:
-        raise DataError(f"{name} is {megabytes(size)}, over the {megabytes(limit)} limit "
-                        "(FTS_MAX_UPLOAD_MB raises it)")
-    if size == 0:
-        raise DataError(f"{name} is empty")
+    ext = check_data_file(p, name, max_bytes)
     if ext == ".parquet":
         try:
             df = pd.read_parquet(p)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # heavy imports stay lazy
 import shutil
 
 from ..paths import confine, safe_child, uploads_dir
-from .sources import FILE_TYPES, DataError, max_upload_bytes, megabytes
+from .sources import check_data_file
 
 
 def safe_filename(name: str) -> str:
@@ -40,18 +40,7 @@ def store_upload(src: str | Path, session: str, original_name: str | None = None
     roots = allowed_roots() + [Path(r).resolve() for r in (extra_roots or [])]
     path = confine(src, roots=roots, what="uploaded file")
     name = safe_filename(original_name or path.name)
-    ext = Path(name).suffix.lower()
-    if ext not in FILE_TYPES:
-        raise DataError(f"{name}: unsupported file type {ext or '(none)'}; use one of {', '.join(FILE_TYPES)}")
-    if not path.is_file():
-        raise DataError(f"{name}: the upload did not arrive; try again")
-    size = path.stat().st_size
-    limit = max_upload_bytes() if max_bytes is None else max_bytes
-    if size > limit:
-        raise DataError(f"{name} is {megabytes(size)}, over the {megabytes(limit)} upload limit "
-                        "(the studio's operator sets it with FTS_MAX_UPLOAD_MB)")
-    if size == 0:
-        raise DataError(f"{name} is empty (0 bytes); choose a file with a header row and data rows")
+    check_data_file(path, name, max_bytes, uploaded=True)
     folder = safe_child(uploads_dir(), session, "session id")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
