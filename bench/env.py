@@ -57,6 +57,8 @@ def setup(root: str | None = None) -> Path:
         "PYTHONWARNINGS": "ignore",
     }
     os.environ.update(env)
+    # As app.py and `python -m core` do, before torch starts: idle OpenMP threads sleep, not spin.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     for key in ("FTS_WORKSPACE", "HF_HOME", "MPLCONFIGDIR", "GRADIO_TEMP_DIR"):
         Path(env[key]).mkdir(parents=True, exist_ok=True)
     warnings.filterwarnings("ignore")
