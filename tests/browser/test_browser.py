@@ -74,7 +74,7 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     assert "Memory estimate" in page.locator("body").inner_text()
     page.locator("#method-time").click()  # time a few real steps with these settings
     page.wait_for_function("/Time estimate:.* s per step .* per epoch/.test("
-                           "document.querySelector('#method-timing')?.innerText || '')", timeout=120_000)
+                           "document.querySelector('#method-timing')?.innerText || '')")
     shot(page, "4-method")
 
     # 5. Train: a bad setting is refused in a toast; then start, watch points arrive
@@ -106,24 +106,24 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     page.wait_for_function("document.querySelector('#data-summary')?.innerText.includes('rows')")
     # a live run: the page opens on the Train tab by itself
     page.wait_for_function("document.querySelector('[role=tab][aria-selected=true]')?.innerText.includes('Train')",
-                           timeout=120_000)  # the page's load handler queues behind the running steps
+                           timeout=300_000)  # the load handler queues behind the running steps (a clean-clone
+    # run under two xdist workers on a slow 2-core machine waited over 120 s here)
     # "Reattached to your run." is the attach's own line; the next poll (1 s later) replaces it with
     # the run's status, which a loaded machine's browser may be first to show: either one names
     # this browser's run, which a page that had not reattached would not.
-    page.wait_for_function("/Reattached|Running run/.test(document.querySelector('#train-status')?.innerText || '')",
-                           timeout=120_000)
+    page.wait_for_function("/Reattached|Running run/.test(document.querySelector('#train-status')?.innerText || '')")
     page.wait_for_function(f"/{POINTS.pattern}/.test(document.querySelector('#train-chart-note')?.innerText || '')")
     n_after, step_after = chart_points(page)
     assert n_after >= n_before and step_after >= step_before
     assert re.search(rf"step \d+ / {STEPS}", page.locator("#train-progress").inner_text())
     assert "Start training" in page.locator("#train-start").inner_text() and page.locator("#train-start").is_disabled()
     page.wait_for_function(f"(() => {{ const m = /{POINTS.pattern}/.exec(document.querySelector('#train-chart-note')"
-                           f"?.innerText || ''); return m && Number(m[2]) > {step_after}; }})()", timeout=120_000)
+                           f"?.innerText || ''); return m && Number(m[2]) > {step_after}; }})()")
     shot(page, "6-train-reattached")
 
     # 7. Stop: a checkpoint is saved and Resume becomes available
     page.locator("#train-stop").click()
-    page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Stopped')", timeout=120_000)
+    page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Stopped')")
     assert page.locator("#train-resume").is_enabled()
     stopped_at = int(re.search(rf"step (\d+) / {STEPS}", page.locator("#train-progress").inner_text()).group(1))
     shot(page, "7-train-stopped")
@@ -134,7 +134,7 @@ def test_walk_tabs_train_reload_and_reattach(app_server, browser):
     page.wait_for_function(f"(() => {{ const m = /step (\\d+) \\/ {STEPS}/.exec(document.querySelector('#train-progress')"
                            f"?.innerText || ''); return m && Number(m[1]) > {stopped_at}; }})()", timeout=180_000)
     page.locator("#train-stop").click()
-    page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Stopped')", timeout=120_000)
+    page.wait_for_function("document.querySelector('#train-status')?.innerText.includes('Stopped')")
     shot(page, "8-train-resumed-and-stopped")
 
     # 9. The log box shows whole lines, scrolled to the newest
