@@ -344,7 +344,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if "browser" in used:
             item.add_marker(pytest.mark.browser)
-    if config.getoption("dist", "no") == "loadgroup":
+    # The workers collect (the controller does not), and pytest-xdist sets each worker's `dist` to
+    # "no" and `loadgroup` to True: checking `dist` alone left every test ungrouped, so shared runs
+    # trained on both workers (the default runs three times in a suite) and module apps started twice.
+    if config.getoption("dist", "no") == "loadgroup" or getattr(config.option, "loadgroup", False):
         _group_for_workers(items)
 
 
