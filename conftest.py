@@ -21,6 +21,8 @@ if _WORKER:
     # OMP_NUM_THREADS), the app servers they start included; oversubscribed OpenMP barriers
     # cost more than the second thread gives.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+# setdefault: pytest-xdist workers inherit the controller's, so one run converts SmolLM2 once (under a
+# process lock, core.model.smollm2) for all of them.
 os.environ.setdefault("FTS_STARTERS", str(_WORK / "starters"))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"

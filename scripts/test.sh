@@ -9,8 +9,6 @@ if ! command -v chromium >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "warning: chromium not installed; browser tests will skip"
 fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
-# Serial by default (what CI has shown to pass). Two workers: `bash scripts/test.sh -n 2 --dist loadgroup
-# --no-loadscope-reorder` (pytest-xdist; tests/conftest.py then keeps each module, and every module
-# sharing a trained run, on one worker, heaviest first, one PyTorch thread each): 946 s on a quiet
-# machine, but one of three clean-clone runs on 2026-12-03 lost a browser wait (README).
-python -m pytest -q --durations=30 "$@"
+# Two pytest-xdist workers (tests/conftest.py keeps each module, and every module sharing a trained
+# run, on one worker, heaviest first, one PyTorch thread each). `bash scripts/test.sh -n 0` runs serially.
+python -m pytest -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=30 "$@"

@@ -71,6 +71,7 @@ def test_data_method_train_compare_a_dpo_run(app_server, browser, smollm2_dir):
     page.get_by_text("More options").click()
     set_number(page, "#fld-train-logging-steps input", "1")
     set_number(page, "#fld-train-per-device-eval-batch-size input", "6")
+    set_number(page, "#fld-generate-eval-samples input", "1")  # the end-of-run answers: one prompt, not 8
     wait_text(page, "#train-plan", "3")
     page.locator("#train-start").click()
     page.wait_for_function("/Finished|Failed|Stopped/.test(document.querySelector('#train-status')?.innerText || '')",
