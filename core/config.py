@@ -442,17 +442,21 @@ def _coerce(text: str, current: Any) -> Any:
     return value
 
 
+def read_yaml(path: str | Path, what: str) -> Any:
+    """A YAML file's contents ({} when empty), or a ConfigError naming ``what`` is missing or
+    which line does not parse (presets, sweep files)."""
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"{what} not found: {p}")
+    try:
+        return yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{p} is not valid YAML: {str(exc).splitlines()[0]}") from None
+
+
 def load_config(path: str | Path | None = None, sets: list[str] | None = None) -> RunConfig:
     """Defaults, then the YAML file's overrides (if any), then ``--set`` assignments."""
-    raw: dict[str, Any] = {}
-    if path is not None:
-        p = Path(path)
-        if not p.is_file():
-            raise ConfigError(f"config file not found: {p}")
-        try:
-            raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{p} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    raw = read_yaml(path, "config file") if path is not None else {}
     cfg = RunConfig.from_dict(raw)
     return cfg.with_sets(sets) if sets else cfg
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from ..config import ConfigError, RunConfig
+from ..config import ConfigError, RunConfig, read_yaml
 from ..results.runs import ACTIVE, Status, read_events, read_summary, write_json
 from .arguments import best_metric
 from .limits import NO_LIMITS, Limits
@@ -449,12 +449,7 @@ def load_spec(path: str | Path) -> tuple[dict[str, Any], SweepSpec]:
     """A sweep file: optional ``config`` (a preset path) and ``set`` (a list of section.field=value),
     then the spec's fields. Returns (the base part, the spec)."""
     p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"sweep file not found: {p}")
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{p} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    raw = read_yaml(p, "sweep file")
     if not isinstance(raw, dict):
         raise ConfigError(f"{p} must be a mapping with a grid (or points)")
     base = {k: raw.pop(k) for k in ("config", "set") if k in raw}
