@@ -1,5 +1,6 @@
-"""One LoRA forward + backward of SmolLM2-135M-Instruct (r 16, every linear layer, fp32, the
-machine's threads): a padding-free packed row against the same rows padded to max_length.
+"""One LoRA forward + backward of SmolLM2-135M-Instruct with the chat preset's
+adapter (r 16 on every linear layer, read from assets/presets/chat-lora-smollm2.yaml), fp32, the
+machine's threads: a padding-free packed row against the same rows padded to max_length.
 
 Answers one question behind the ``padding_chat`` measure: does a packed row cost more per
 computed token than padded rows (its block-diagonal mask, built from the restarting position
@@ -18,7 +19,7 @@ import time
 
 LENGTHS = [92, 130, 75, 143]
 MAX_LENGTH = 256
-ALL_LINEAR = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+PRESET = "chat-lora-smollm2"
 
 
 def main(attn: str = "sdpa") -> None:
@@ -26,12 +27,16 @@ def main(attn: str = "sdpa") -> None:
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
 
+    from core.config import load_config
     from core.model.smollm2 import materialize
+    from core.paths import PRESETS
 
     torch.manual_seed(0)
     model = AutoModelForCausalLM.from_pretrained(materialize(), dtype=torch.float32, attn_implementation=attn)
     model.config.use_cache = False  # as the trainer sets it for padding-free rows
-    model = get_peft_model(model, LoraConfig(r=16, lora_alpha=32, target_modules=ALL_LINEAR, task_type="CAUSAL_LM"))
+    a = load_config(PRESETS / f"{PRESET}.yaml").adapter
+    model = get_peft_model(model, LoraConfig(r=a.r, lora_alpha=a.lora_alpha, lora_dropout=a.lora_dropout,
+                                             target_modules=list(a.target_modules), task_type="CAUSAL_LM"))
     model.train()
     vocab = model.config.vocab_size
     real = sum(LENGTHS)
